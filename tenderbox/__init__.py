@@ -1,0 +1,1 @@
+"""Tenderbox: e-procurement and contract management for the UK public sector."""

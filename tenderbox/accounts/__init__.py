@@ -1,0 +1,1 @@
+"""Users, sign-in, two-factor authentication and sessions."""

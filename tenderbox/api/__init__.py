@@ -1,0 +1,1 @@
+"""The JSON API: one router at /api/v1/, each app contributes its endpoints."""

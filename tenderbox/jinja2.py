@@ -1,0 +1,49 @@
+"""The Jinja2 environment for Tenderbox pages: GOV.UK Frontend macros plus Django's helpers."""
+
+from django.contrib.messages import get_messages
+from django.middleware.csp import get_nonce
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from tenderbox.lib.uk import region_name
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def csp_nonce(request) -> str:
+    """The request's CSP nonce, generated on first use (a LazyNonce is falsy until then)."""
+    nonce = get_nonce(request) if request is not None else None
+    return "" if nonce is None else str(nonce)
+
+
+def format_datetime(value) -> str:
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return local.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+
+
+def format_date(value) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
+
+
+def environment(**options) -> Environment:
+    app_loader = options.pop("loader")
+    # The GOV.UK macros import each other as "govuk_frontend_jinja/...": serve them under that name.
+    govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")})
+    env = Environment(loader=ChoiceLoader([app_loader, govuk]), extensions=["jinja2.ext.do"], **options)
+    env.globals.update(
+        {
+            "static": static,
+            "url": url,
+            "get_messages": get_messages,
+            "csp_nonce": csp_nonce,
+            "region_name": region_name,
+        }
+    )
+    env.filters.update({"datetime": format_datetime, "date": format_date})
+    return env

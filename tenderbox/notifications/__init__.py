@@ -1,0 +1,1 @@
+"""Outgoing email and the communications archive."""

@@ -1,0 +1,1 @@
+"""Buyers and suppliers, their members and roles, and invitations to join them."""

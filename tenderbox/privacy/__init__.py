@@ -1,0 +1,1 @@
+"""The personal-data map, the legal-basis register, retention rules, consent records."""

@@ -1,0 +1,124 @@
+"""Personas shared by every test, built through the real actions.
+
+Alice is the admin of Acme (a supplier) and Bob bids for Acme; Carol is the admin of Brightside, Acme's
+rival; Helen is the admin of Northshire County Council (a buyer) and Ian buys for it; Oscar is an
+outsider with an account and no organisation.
+"""
+
+import pytest
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tenderbox.accounts.models import User
+from tenderbox.organisations.actions import register_organisation
+from tenderbox.organisations.models import Membership, Organisation, Role
+
+PASSWORD = "correct horse battery staple"
+TOTP_HEX = "3132333435363738393031323334353637383930"
+
+
+def make_user(email: str, name: str, **extra) -> User:
+    now = timezone.now()
+    return User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        full_name=name,
+        email_verified_at=now,
+        adult_declared_at=now,
+        privacy_notice_version="test",
+        **extra,
+    )
+
+
+def supplier_details(name: str, number: str, **extra) -> dict:
+    return {
+        "kind": Organisation.Kind.SUPPLIER,
+        "name": name,
+        "companies_house_number": number,
+        "size": Organisation.Size.SME,
+        "address_line_1": "1 High Street",
+        "town": "Leeds",
+        "postcode": "LS1 4AP",
+        "region": "TLE",
+        **extra,
+    }
+
+
+def current_code(hex_key: str = TOTP_HEX) -> str:
+    return f"{totp(bytes.fromhex(hex_key)):06d}"
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice@acme.example", "Alice Green")
+
+
+@pytest.fixture
+def acme(alice):
+    return register_organisation(by=alice, **supplier_details("Acme Facilities Ltd", "04112233"))
+
+
+@pytest.fixture
+def bob(acme):
+    user = make_user("bob@acme.example", "Bob Stone")
+    Membership.objects.create(user=user, organisation=acme, role=Role.BIDDER)
+    return user
+
+
+@pytest.fixture
+def carol(db):
+    return make_user("carol@brightside.example", "Carol Diaz")
+
+
+@pytest.fixture
+def brightside(carol):
+    return register_organisation(by=carol, **supplier_details("Brightside Cleaning Ltd", "SC412345"))
+
+
+@pytest.fixture
+def helen(db):
+    user = make_user("helen@northshire.example", "Helen Ward")
+    TOTPDevice.objects.create(user=user, name="App", key=TOTP_HEX, confirmed=True)
+    return user
+
+
+@pytest.fixture
+def northshire(helen):
+    return register_organisation(
+        by=helen,
+        kind=Organisation.Kind.BUYER,
+        name="Northshire County Council",
+        authority_type=Organisation.AuthorityType.LOCAL,
+        address_line_1="County Hall",
+        town="Northallerton",
+        postcode="DL7 8AD",
+        region="TLE",
+    )
+
+
+@pytest.fixture
+def oscar(db):
+    return make_user("oscar@example.com", "Oscar Out")
+
+
+def sign_in(client, user, *, verified_device: bool = True):
+    """Sign a persona in; buyers also pass their second factor, as the real sign-in does."""
+    client.force_login(user, backend="tenderbox.accounts.backends.EmailBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None and verified_device:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """Run on-commit work (emails, tasks) as a real commit would: `with commit(): ...`."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

@@ -1,0 +1,59 @@
+"""Public pages: GOV.UK layout, footer links, security headers, clear error pages."""
+
+import pytest
+
+PUBLIC = [
+    "/",
+    "/privacy",
+    "/cookies",
+    "/accessibility",
+    "/contact",
+    "/account/sign-in",
+    "/account/sign-up",
+    "/account/password-reset",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_pages_use_the_govuk_layout(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'href="#main-content"' in page and "govuk-skip-link" in page
+    assert "govuk-phase-banner" in page
+    for link in ("/privacy", "/cookies", "/accessibility", "/contact"):
+        assert f'href="{link}"' in page
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_only_strictly_necessary_cookies_are_set_on_a_first_visit(client, db):
+    response = client.get("/")
+    assert list(response.cookies) == []
+
+
+def test_the_privacy_page_renders_the_legal_basis_register(client, db):
+    page = client.get("/privacy").content.decode()
+    assert "To notify you of tender opportunities related to your industry." in page
+    assert "Legitimate interests (UK GDPR Art. 6(1)(f))" in page
+    assert "Procurement Act 2023 s.98" in page
+
+
+def test_an_unknown_page_is_a_govuk_404(client, db):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_health_reports_the_database(client, db):
+    response = client.get("/health")
+    assert (response.status_code, response.json()) == (200, {"database": "ok"})
+
+
+def test_the_openapi_schema_is_at_a_stable_url(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Tenderbox API"
