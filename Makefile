@@ -54,7 +54,7 @@ test: setup
 	$(BIN)/pytest -q
 
 test-browser: setup
-	$(BIN)/pytest -q -m browser -p no:randomly
+	$(BIN)/pytest -q -m browser tests/browser
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
