@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tenderbox.organisations",
     "tenderbox.notifications",
     "tenderbox.privacy",
+    "tenderbox.tenders",
     "tenderbox.portal",
     "tenderbox.api",
 ]
@@ -125,6 +126,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # verifies, then upgrades, older hashes
 ]
+if ENVIRONMENT == "test":
+    PASSWORD_HASHERS = ["tenderbox.accounts.hashers.TestArgon2PasswordHasher", *PASSWORD_HASHERS]
 # NCSC password guidance: length over complexity rules, and a deny-list of common passwords.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

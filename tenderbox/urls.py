@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tenderbox.portal.urls")),
     path("account/", include("tenderbox.accounts.urls")),
     path("organisations/", include("tenderbox.organisations.urls")),
+    path("", include("tenderbox.tenders.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -122,3 +122,81 @@ def commit(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+# Procurements ---------------------------------------------------------------------------------
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "specification.pdf", content: bytes = PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+@pytest.fixture
+def ian(northshire):
+    """Ian buys for Northshire (buyer role, two-factor set up)."""
+    user = make_user("ian@northshire.example", "Ian Price")
+    TOTPDevice.objects.create(user=user, name="App", key=TOTP_HEX, confirmed=True)
+    Membership.objects.create(user=user, organisation=northshire, role=Role.BUYER)
+    return user
+
+
+@pytest.fixture
+def jo(northshire):
+    """Jo evaluates for Northshire (evaluator role only)."""
+    user = make_user("jo@northshire.example", "Jo Evans")
+    TOTPDevice.objects.create(user=user, name="App", key=TOTP_HEX, confirmed=True)
+    Membership.objects.create(user=user, organisation=northshire, role=Role.EVALUATOR)
+    return user
+
+
+def draft_procurement(buyer, by, *, days: int = 30, lots: int = 2, **overrides):
+    """A complete draft, built through the actions: ready to publish now."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.tenders import actions
+    from tenderbox.tenders.models import CpvCode
+
+    now = timezone.now()
+    fields = {
+        "title": "Grounds maintenance for county parks",
+        "description": "Mowing, planting and tree care across 40 parks in Northshire.",
+        "category": "services",
+        "value_excl_vat": Decimal("400000.00"),
+        "vat": Decimal("80000.00"),
+        "region": "TLE",
+        "procedure": "open",
+        "clarification_deadline": now + timedelta(days=days - 10),
+        "submission_deadline": now + timedelta(days=days),
+        "expected_award_date": (now + timedelta(days=days + 20)).date(),
+        "contract_start": (now + timedelta(days=days + 40)).date(),
+        "contract_end": (now + timedelta(days=days + 40 + 730)).date(),
+        **overrides,
+    }
+    procurement = actions.create_draft(
+        buyer=buyer, by=by, main_cpv=CpvCode.objects.get(code="77310000-6"), **fields
+    )
+    for n in range(1, lots + 1):
+        actions.add_lot(
+            procurement,
+            by=by,
+            title=f"Area {n}",
+            description=f"Parks in area {n}",
+            value_excl_vat=Decimal("200000.00"),
+        )
+    actions.add_criterion(procurement, by=by, kind="quality", name="Approach to delivery", weight=60)
+    actions.add_criterion(procurement, by=by, kind="price", name="Price", weight=40)
+    actions.add_standard_declarations(procurement, by=by)
+    actions.add_document(procurement, pdf_upload(), title="Specification", by=by)
+    return procurement
+
+
+@pytest.fixture
+def procurement(northshire, ian):
+    """Northshire's open procurement for grounds maintenance, published, closing in 30 days."""
+    from tenderbox.tenders import actions
+
+    return actions.publish(draft_procurement(northshire, ian), by=ian)

@@ -1,0 +1,1 @@
+"""Procurements: lots, criteria, documents, timetable, publication, amendments, clarifications, notices."""

@@ -1,0 +1,75 @@
+"""The only way to fetch procurements for a person.
+
+- Anyone sees published procurements (and their later states); drafts do not exist for them (404).
+- Buyer staff (admin or buyer role) of the procurement's own authority manage it; anyone else gets 404,
+  an evaluator of that authority 403.
+- Supplier staff (admin or bidder) act for their own supplier organisation only.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tenderbox.organisations.access import get_membership
+from tenderbox.organisations.models import Membership, Role
+from tenderbox.tenders.actions import apply_clock
+from tenderbox.tenders.models import Clarification, Procurement
+
+BUYER_ROLES = (Role.ADMIN, Role.BUYER)
+SUPPLIER_ROLES = (Role.ADMIN, Role.BIDDER)
+
+
+def get_public_procurement(reference: str) -> Procurement:
+    procurement = (
+        Procurement.objects.public().select_related("buyer", "main_cpv").filter(reference=reference).first()
+    )
+    if procurement is None:
+        raise Http404("No such opportunity.")
+    return apply_clock(procurement)
+
+
+def buyer_memberships(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user, organisation__kind="buyer", role__in=BUYER_ROLES
+    ).select_related("organisation")
+
+
+def procurements_for_buyer(user):
+    return Procurement.objects.filter(buyer__in=[m.organisation_id for m in buyer_memberships(user)])
+
+
+def get_procurement_for_buyer(user, procurement_id) -> Procurement:
+    procurement = Procurement.objects.select_related("buyer", "main_cpv").filter(pk=procurement_id).first()
+    if procurement is None:
+        raise Http404("No such procurement.")
+    membership = get_membership(user, procurement.buyer_id)  # 404 for another organisation
+    if membership.role not in BUYER_ROLES:
+        raise PermissionDenied("Only the authority's buyers can manage its procurements.")
+    return apply_clock(procurement)
+
+
+def get_clarification_for_buyer(user, procurement_id, clarification_id) -> Clarification:
+    procurement = get_procurement_for_buyer(user, procurement_id)
+    clarification = procurement.clarifications.filter(pk=clarification_id).first()
+    if clarification is None:
+        raise Http404("No such question.")
+    return clarification
+
+
+def supplier_memberships(user):
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        user=user, organisation__kind="supplier", role__in=SUPPLIER_ROLES
+    ).select_related("organisation")
+
+
+def get_supplier_for_user(user, supplier_id):
+    """The supplier organisation the person acts for: theirs, with a role that may bid."""
+    membership = get_membership(user, supplier_id)
+    if membership.organisation.kind != "supplier":
+        raise Http404("No such supplier.")
+    if membership.role not in SUPPLIER_ROLES:
+        raise PermissionDenied("Only the supplier's admins and bidders can do this.")
+    return membership.organisation

@@ -1,0 +1,82 @@
+"""Public search: text, CPV subtree, region, value, status; on SQLite and PostgreSQL alike."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tenderbox.tenders import actions
+from tenderbox.tenders.models import CpvCode
+from tests.conftest import draft_procurement
+
+
+@pytest.fixture
+def three(northshire, ian):
+    parks = actions.publish(draft_procurement(northshire, ian), by=ian)  # 77310000-6, TLE, £400k
+    meals = draft_procurement(
+        northshire,
+        ian,
+        title="School meals",
+        description="Hot lunches for primary schools",
+        value_excl_vat=Decimal("90000"),
+        vat=Decimal("0"),
+        region="TLI",
+    )
+    actions.add_cpv(meals, CpvCode.objects.get(code="55524000-9"), by=ian, main=True)
+    meals = actions.publish(meals, by=ian)
+    roads = draft_procurement(
+        northshire,
+        ian,
+        title="Road resurfacing",
+        category="works",
+        description="Resurfacing of rural roads",
+        value_excl_vat=Decimal("2500000"),
+    )
+    actions.add_cpv(roads, CpvCode.objects.get(code="45233141-9"), by=ian, main=True)
+    roads = actions.publish(roads, by=ian)
+    return parks, meals, roads
+
+
+def _titles(client, **params):
+    response = client.get("/opportunities/", params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return sorted(t for t in ("Grounds maintenance", "School meals", "Road resurfacing") if t in page)
+
+
+def test_text_search_finds_words_in_the_title_or_description(client, three):
+    assert _titles(client, q="lunches") == ["School meals"]
+    assert _titles(client, q="resurfacing roads") == ["Road resurfacing"]
+
+
+def test_a_cpv_division_finds_every_code_beneath_it(client, three):
+    assert _titles(client, cpv="45000000-7") == ["Road resurfacing"]
+    assert _titles(client, cpv="55000000") == ["School meals"]
+
+
+def test_filters_combine(client, three):
+    assert _titles(client, region="TLE", value_min="300000") == ["Grounds maintenance", "Road resurfacing"]
+    assert _titles(client, region="TLE", value_max="500000") == ["Grounds maintenance"]
+
+
+def test_closed_opportunities_are_hidden_by_default(client, three):
+    parks = three[0]
+    type(parks).objects.filter(pk=parks.pk).update(submission_deadline=timezone.now() - timedelta(seconds=1))
+    assert _titles(client) == ["Road resurfacing", "School meals"]
+    assert _titles(client, status="closed") == ["Grounds maintenance"]
+    assert _titles(client, status="any") == ["Grounds maintenance", "Road resurfacing", "School meals"]
+
+
+def test_bad_filters_get_a_clear_400(client, three):
+    response = client.get("/opportunities/", {"value_min": "lots", "cpv": "abc"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and "Enter a CPV code made of digits" in page
+
+
+def test_the_atom_feed_lists_published_opportunities(client, three):
+    response = client.get("/opportunities/feed.atom")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert response.content.count(b"<entry>") == 3
