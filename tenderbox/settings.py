@@ -12,6 +12,7 @@ from django.utils.csp import CSP
 
 from tenderbox.lib.env import (
     ConfigError,
+    development_master_key,
     development_secret_key,
     env_bool,
     env_choice,
@@ -41,6 +42,13 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY") or development_secret_key(VAR_DIR)
 
+# The key that wraps every procurement's tender key and encrypts drafts and documents. Outside the
+# database by design (docs/decisions/0004-sealed-tenders.md): required in production.
+if PRODUCTION:
+    TENDERBOX_MASTER_KEY = env_str("TENDERBOX_MASTER_KEY", required=True)
+else:
+    TENDERBOX_MASTER_KEY = env_str("TENDERBOX_MASTER_KEY") or development_master_key(VAR_DIR)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -63,6 +71,7 @@ INSTALLED_APPS = [
     "tenderbox.notifications",
     "tenderbox.privacy",
     "tenderbox.tenders",
+    "tenderbox.submissions",
     "tenderbox.portal",
     "tenderbox.api",
 ]
@@ -80,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tenderbox.portal.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "tenderbox.urls"

@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("tenderbox.accounts.urls")),
     path("organisations/", include("tenderbox.organisations.urls")),
     path("", include("tenderbox.tenders.urls")),
+    path("", include("tenderbox.submissions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

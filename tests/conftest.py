@@ -200,3 +200,47 @@ def procurement(northshire, ian):
     from tenderbox.tenders import actions
 
     return actions.publish(draft_procurement(northshire, ian), by=ian)
+
+
+def response_post(
+    procurement,
+    *,
+    price="150000.00",
+    quality="Our crews work year-round.",
+    action="submit",
+    key=None,
+    declaration=True,
+    lots=None,
+):
+    """A complete response form submission for `procurement`."""
+    import uuid
+
+    data = {"action": action, "idempotency_key": key or uuid.uuid4().hex}
+    lot_list = list(procurement.lots.all())
+    chosen = lots if lots is not None else lot_list
+    if lot_list:
+        data["lots"] = [str(lot.pk) for lot in chosen]
+        for lot in chosen:
+            data[f"price_{lot.pk}"] = price
+    else:
+        data["price_whole"] = price
+    for q in procurement.selection_questions.all():
+        data[f"selection_{q.pk}"] = "yes"
+    for c in procurement.criteria.filter(kind="quality"):
+        data[f"quality_{c.pk}"] = quality
+    if declaration:
+        data["declaration"] = "on"
+    return data
+
+
+def submit_tender(procurement, supplier, user, **kwargs):
+    """Start and submit a response through the actions, as the pages do."""
+    from tenderbox.submissions import actions as sub
+    from tenderbox.submissions.forms import ResponseForm
+
+    response = sub.start_response(procurement, supplier, by=user)
+    content = sub.load_draft(response)
+    form = ResponseForm(response_post(procurement, **kwargs), procurement=procurement, content=content)
+    assert form.is_valid(), form.errors
+    sub.save_draft(response, form.content(content), by=user)
+    return sub.submit(response, by=user, idempotency_key=form.cleaned_data["idempotency_key"])

@@ -154,3 +154,18 @@ def development_secret_key(var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def development_master_key(var_dir: Path) -> str:
+    """A master encryption key generated once and kept under var/, for development only."""
+    import base64
+    import secrets
+
+    path = var_dir / "master_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,1 @@
+"""Sealed tender responses, reusable supplier profiles, and the four-eyes opening."""
