@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tenderbox.privacy",
     "tenderbox.tenders",
     "tenderbox.submissions",
+    "tenderbox.evaluation",
     "tenderbox.portal",
     "tenderbox.api",
 ]
@@ -140,12 +141,13 @@ if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["tenderbox.accounts.hashers.TestArgon2PasswordHasher", *PASSWORD_HASHERS]
 # NCSC password guidance: length over complexity rules, and a deny-list of common passwords.
 AUTH_PASSWORD_VALIDATORS = [
+    # Most telling first: the field shows one message (GOV.UK), the first that applies.
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "tenderbox.accounts.validators.MaximumLengthValidator"},
     {"NAME": "tenderbox.accounts.validators.ServiceWordsValidator"},
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/", include("tenderbox.organisations.urls")),
     path("", include("tenderbox.tenders.urls")),
     path("", include("tenderbox.submissions.urls")),
+    path("", include("tenderbox.evaluation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

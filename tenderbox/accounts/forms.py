@@ -30,8 +30,17 @@ class SignUpForm(GovukForm):
     )
     marketing = forms.BooleanField(label=MARKETING_CONSENT_WORDING, required=False)
 
+    def __init__(self, *args, invitation=None, **kwargs):
+        super().__init__(*args, initial={"email": invitation.email} if invitation else None, **kwargs)
+        self.invitation = invitation
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
+        if self.invitation is not None and email.lower() != self.invitation.email.lower():
+            raise ValidationError(
+                f"Use the address the invitation was sent to ({self.invitation.email}), or create an "
+                "account without the invitation."
+            )
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 "An account already uses this email address. Sign in, or reset your password if "

@@ -54,55 +54,32 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
+    """A new supplier with its organisation, or (through an invitation) a person joining one."""
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
-    invitation = find_invitation(request.GET.get("invitation", "")) if request.GET.get("invitation") else None
+    token = request.GET.get("invitation", "")
+    invitation = find_invitation(token) if token else None
     data = request.POST if request.method == "POST" else None
-    initial = {"email": invitation.email} if invitation else None
-    form = SignUpForm(data, initial=initial)
+    form = SignUpForm(data, invitation=invitation)
     org_form = None if invitation else SupplierForm(data, prefix="org")
-    if request.method == "POST":
-        valid = form.is_valid() & (org_form is None or org_form.is_valid())
-        if valid:
-            person = {
-                k: form.cleaned_data[k] for k in ("full_name", "email", "password", "phone", "marketing")
-            }
-            if invitation is not None and invitation.email.lower() == person["email"].lower():
-                try:
-                    user, membership = sign_up_by_invitation(
-                        person=person, invitation=invitation, request=request
-                    )
-                except DomainError as exc:
-                    form.add_error(None, exc.message)
-                    return render(
-                        request,
-                        "accounts/sign_up.html",
-                        {"form": form, "org_form": None, "invitation": invitation},
-                        status=exc.status,
-                    )
-                login(request, user, backend="tenderbox.accounts.backends.EmailBackend")
-                messages.success(
-                    request,
-                    f"Your account is ready and you have joined {membership.organisation.name}.",
-                )
-                return redirect("organisations:detail", membership.organisation_id)
-            if org_form is None:
-                user = actions.sign_up(request=request, **person)
-            else:
-                user, _ = sign_up_supplier(person=person, organisation=org_form.cleaned_data, request=request)
-            request.session["signed_up_email"] = user.email
-            return redirect("accounts:check-email")
-        return render_form(
-            request,
-            "accounts/sign_up.html",
-            {"form": form, "org_form": org_form, "invitation": invitation},
-            invalid=True,
-        )
-    return render(
-        request,
-        "accounts/sign_up.html",
-        {"form": form, "org_form": org_form, "invitation": invitation},
-    )
+    context = {"form": form, "org_form": org_form, "invitation": invitation}
+    if request.method != "POST":
+        return render(request, "accounts/sign_up.html", context)
+    if not (form.is_valid() & (org_form is None or org_form.is_valid())):
+        return render_form(request, "accounts/sign_up.html", context, invalid=True)
+    person = {k: form.cleaned_data[k] for k in ("full_name", "email", "password", "phone", "marketing")}
+    if invitation is None:
+        user, _ = sign_up_supplier(person=person, organisation=org_form.cleaned_data, request=request)
+        request.session["signed_up_email"] = user.email
+        return redirect("accounts:check-email")
+    try:
+        user, membership = sign_up_by_invitation(person=person, invitation=invitation, request=request)
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "accounts/sign_up.html", context, status=exc.status)
+    login(request, user, backend="tenderbox.accounts.backends.EmailBackend")
+    messages.success(request, f"Your account is ready and you have joined {membership.organisation.name}.")
+    return redirect("organisations:detail", membership.organisation_id)
 
 
 def check_email(request):

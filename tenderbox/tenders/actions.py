@@ -443,12 +443,17 @@ def publish_clarification(procurement: Procurement, *, by, question: str, answer
 
 
 def apply_clock(procurement: Procurement, now=None) -> Procurement:
-    """Time-driven moves for one procurement, at request time: close it once its deadline passes.
-    Idempotent and safe beside the scheduler: the row is locked and its state checked again."""
+    """Time-driven moves for one procurement, at request time: close it once its deadline passes;
+    record the end of standstill. Idempotent and safe beside the scheduler: the row is locked and its
+    state checked again."""
     now = now or timezone.now()
-    if procurement.status != Procurement.Status.PUBLISHED or procurement.submission_deadline is None:
-        return procurement
-    if now < procurement.submission_deadline:
+    due = procurement.next_transition_at is not None and now >= procurement.next_transition_at
+    closing = (
+        procurement.status == Procurement.Status.PUBLISHED
+        and procurement.submission_deadline is not None
+        and now >= procurement.submission_deadline
+    )
+    if not (closing or (due and procurement.status == Procurement.Status.AWARDED)):
         return procurement
     with transaction.atomic():
         locked = Procurement.objects.select_for_update().get(pk=procurement.pk)
@@ -460,6 +465,17 @@ def apply_clock(procurement: Procurement, now=None) -> Procurement:
                 obj=locked,
                 before={"status": before},
                 after=_state(locked),
+            )
+        elif (
+            locked.status == Procurement.Status.AWARDED
+            and locked.next_transition_at is not None
+            and now >= locked.next_transition_at
+        ):
+            # Standstill is over (PA23 s.51): the contract may now be entered into.
+            locked.next_transition_at = None
+            locked.save(update_fields=["next_transition_at"])
+            record(
+                "procurement.standstill_ended", organisation=locked.buyer, obj=locked, after=_state(locked)
             )
         return locked
 

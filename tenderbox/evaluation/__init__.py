@@ -1,0 +1,1 @@
+"""Evaluators, conflicts of interest, selection, scoring, moderation, award, standstill."""
