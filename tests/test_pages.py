@@ -57,3 +57,17 @@ def test_the_openapi_schema_is_at_a_stable_url(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Tenderbox API"
+
+
+def test_an_empty_submission_is_refused_with_the_missing_fields(client, alice, acme):
+    from tests.conftest import sign_in
+
+    sign_in(client, alice)
+    for path, message in (
+        ("/account/profile", "Enter your full name"),
+        (f"/organisations/{acme.pk}/invite", "Enter email address of the person to invite"),
+        ("/account/password-reset", "Enter email address"),
+    ):
+        response = client.post(path, {})
+        assert response.status_code == 400, path
+        assert message in response.content.decode(), path

@@ -32,7 +32,7 @@ from tenderbox.accounts.forms import (
 )
 from tenderbox.audit.chain import record
 from tenderbox.lib.errors import DomainError
-from tenderbox.lib.views import render_form, safe_next
+from tenderbox.lib.views import posted, render_form, safe_next
 from tenderbox.organisations.access import memberships_for_user
 from tenderbox.organisations.actions import find_invitation, sign_up_by_invitation, sign_up_supplier
 from tenderbox.organisations.forms import SupplierForm
@@ -101,7 +101,7 @@ def verify_email(request, token):
 
 @require_http_methods(["GET", "POST"])
 def resend_verification(request):
-    form = EmailForm(request.POST or None)
+    form = EmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(email__iexact=form.cleaned_data["email"], email_verified_at=None).first()
         if user is not None:
@@ -114,7 +114,7 @@ def resend_verification(request):
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    form = SignInForm(request.POST or None)
+    form = SignInForm(posted(request))
     next_url = safe_next(request, "")
     context = {"form": form, "next": next_url}
     if request.method != "POST":
@@ -165,7 +165,7 @@ def sign_in_two_factor(request):
     user = User.objects.filter(pk=pending["user"], is_active=True).first()
     if user is None:
         return redirect("accounts:sign-in")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:
@@ -204,7 +204,7 @@ def dashboard(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    form = ProfileForm(posted(request), instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         actions.update_profile(
             request.user,
@@ -238,7 +238,7 @@ def two_factor(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET":
         device = actions.begin_totp_enrolment(user)
-    form = ConfirmTotpForm(request.POST or None)
+    form = ConfirmTotpForm(posted(request))
     if request.method == "POST" and form.is_valid():
         codes = actions.confirm_totp_enrolment(device, form.cleaned_data["token"], request=request)
         if codes is not None:
@@ -275,7 +275,7 @@ def regenerate_recovery_codes(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def disable_two_factor(request):
-    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    form = PasswordConfirmForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             actions.disable_two_factor(request.user, request=request)
@@ -293,7 +293,7 @@ def disable_two_factor(request):
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request):
-    form = EmailForm(request.POST or None)
+    form = EmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.send_password_reset(form.cleaned_data["email"])
         return render(request, "accounts/password_reset_sent.html", {"email": form.cleaned_data["email"]})
@@ -308,7 +308,7 @@ def password_reset_confirm(request, uidb64, token):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/password_reset_invalid.html", status=400)
-    form = SetPasswordForm(request.POST or None, user=user)
+    form = SetPasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         actions.reset_password(user, form.cleaned_data["password"], request=request)
         messages.success(request, "Your password has been changed. Sign in with your new password.")

@@ -10,7 +10,7 @@ from tenderbox.evaluation import access, actions
 from tenderbox.evaluation.forms import AwardForm, DeclarationForm, ModerationForm, ScoresForm, SelectionForm
 from tenderbox.evaluation.models import AssessmentSummary, Assignment, ModeratedScore, Score, SelectionMark
 from tenderbox.lib.errors import DomainError
-from tenderbox.lib.views import render_form
+from tenderbox.lib.views import posted, render_form
 from tenderbox.organisations.models import Membership
 from tenderbox.submissions import access as submission_access
 from tenderbox.submissions.actions import counting_versions, is_opened, read_version
@@ -32,7 +32,7 @@ def assignment(request, assignment_id):
     assignment = access.get_assignment(request.user, assignment_id)
     context = {"assignment": assignment, "procurement": assignment.procurement}
     if assignment.status == Assignment.Status.PENDING:
-        form = DeclarationForm(request.POST or None)
+        form = DeclarationForm(posted(request))
         context["form"] = form
         if request.method == "POST" and form.is_valid():
             try:
@@ -61,7 +61,7 @@ def score(request, assignment_id, version_id):
     version = access.get_version_for_assignment(assignment, version_id)
     criteria = list(assignment.procurement.criteria.filter(kind=AwardCriterion.Kind.QUALITY))
     existing = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment, version=version)}
-    form = ScoresForm(request.POST or None, criteria=criteria, existing=existing)
+    form = ScoresForm(posted(request), criteria=criteria, existing=existing)
     context = {
         "assignment": assignment,
         "procurement": assignment.procurement,
@@ -145,7 +145,7 @@ def selection(request, procurement_id, version_id):
     existing = {m.question_id: m for m in SelectionMark.objects.filter(version=version)}
     content = read_version(version)
     form = SelectionForm(
-        request.POST or None, questions=questions, answers=content.get("selection", {}), existing=existing
+        posted(request), questions=questions, answers=content.get("selection", {}), existing=existing
     )
     context = {"procurement": procurement, "version": version, "form": form}
     if request.method == "POST" and form.is_valid():
@@ -175,7 +175,7 @@ def moderate(request, procurement_id, version_id):
     procurement = version.response.procurement
     criteria = list(procurement.criteria.filter(kind=AwardCriterion.Kind.QUALITY))
     existing = {m.criterion_id: m for m in ModeratedScore.objects.filter(version=version)}
-    form = ModerationForm(request.POST or None, criteria=criteria, existing=existing)
+    form = ModerationForm(posted(request), criteria=criteria, existing=existing)
     scores = Score.objects.filter(
         version=version, assignment__status=Assignment.Status.CLEARED
     ).select_related("assignment__evaluator")
@@ -212,7 +212,7 @@ def moderate(request, procurement_id, version_id):
 @require_http_methods(["GET", "POST"])
 def award(request, procurement_id):
     procurement = submission_access.get_opened_procurement_for_buyer(request.user, procurement_id)
-    form = AwardForm(request.POST or None)
+    form = AwardForm(posted(request))
     context = {"procurement": procurement, "results": actions.results(procurement), "form": form}
     if request.method == "POST" and form.is_valid():
         winners = {k[len("winner_") :]: v for k, v in request.POST.items() if k.startswith("winner_")}

@@ -27,3 +27,13 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
+
+
+def posted(request):
+    """The form data of a POST, or None for a GET. (`request.POST or None` would treat an empty POST as
+    no submission at all, showing the form again without saying what is missing.)"""
+    return request.POST if request.method == "POST" else None
+
+
+def uploaded(request):
+    return request.FILES if request.method == "POST" else None

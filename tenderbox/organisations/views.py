@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenderbox.lib.errors import DomainError
-from tenderbox.lib.views import render_form
+from tenderbox.lib.views import posted, render_form
 from tenderbox.organisations import access, actions
 from tenderbox.organisations.forms import InviteForm, RoleForm, SupplierForm, form_for
 from tenderbox.organisations.models import Organisation, Role
@@ -25,7 +25,7 @@ def organisation_list(request):
 @require_http_methods(["GET", "POST"])
 def register(request):
     """Register another supplier organisation (buyers are registered by Tenderbox staff)."""
-    form = SupplierForm(request.POST or None)
+    form = SupplierForm(posted(request))
     if request.method == "POST" and form.is_valid():
         org = actions.register_organisation(
             by=request.user, request=request, kind=Organisation.Kind.SUPPLIER, **form.cleaned_data
@@ -57,7 +57,7 @@ def detail(request, org_id):
 @require_http_methods(["GET", "POST"])
 def edit(request, org_id):
     organisation, _ = access.get_organisation_for_admin(request.user, org_id)
-    form = form_for(organisation)(request.POST or None, instance=organisation)
+    form = form_for(organisation)(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         actions.update_details(organisation, form, by=request.user, request=request)
         messages.success(request, "The organisation's details are saved.")
@@ -74,7 +74,7 @@ def edit(request, org_id):
 @require_http_methods(["GET", "POST"])
 def invite(request, org_id):
     organisation, _ = access.get_organisation_for_admin(request.user, org_id)
-    form = InviteForm(request.POST or None, organisation=organisation)
+    form = InviteForm(posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             actions.invite_member(

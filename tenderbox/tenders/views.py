@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenderbox.lib.errors import DomainError
-from tenderbox.lib.views import render_form
+from tenderbox.lib.views import posted, render_form, uploaded
 from tenderbox.tenders import access, actions
 from tenderbox.tenders.forms import (
     AmendForm,
@@ -108,7 +108,7 @@ def register_interest(request, reference):
 def ask_question(request, reference, supplier_id):
     procurement = access.get_public_procurement(reference)
     supplier = access.get_supplier_for_user(request.user, supplier_id)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(posted(request))
     context = {
         "form": form,
         "title": "Ask a question",
@@ -161,7 +161,7 @@ def new_procurement(request, org_id):
     membership = access.buyer_memberships(request.user).filter(organisation_id=org_id).first()
     if membership is None:
         raise Http404("No such authority.")
-    form = ProcurementForm(request.POST or None)
+    form = ProcurementForm(posted(request))
     context = {
         "form": form,
         "title": "Start a procurement",
@@ -224,7 +224,7 @@ def manage(request, procurement_id):
 def _draft_form_view(request, procurement_id, form_class, title, button, apply, intro=None):
     """A buyer form that changes a draft: fetch through access, validate, apply one action."""
     procurement = access.get_procurement_for_buyer(request.user, procurement_id)
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(posted(request), uploaded(request))
     context = {
         "form": form,
         "title": title,
@@ -247,7 +247,7 @@ def _draft_form_view(request, procurement_id, form_class, title, button, apply, 
 @require_http_methods(["GET", "POST"])
 def edit(request, procurement_id):
     procurement = access.get_procurement_for_buyer(request.user, procurement_id)
-    form = ProcurementForm(request.POST or None, instance=procurement)
+    form = ProcurementForm(posted(request), instance=procurement)
     context = {
         "form": form,
         "title": "Change the procurement",
@@ -414,7 +414,7 @@ def cancel(request, procurement_id):
 @require_http_methods(["GET", "POST"])
 def answer(request, procurement_id, clarification_id):
     clarification = access.get_clarification_for_buyer(request.user, procurement_id, clarification_id)
-    form = AnswerForm(request.POST or None, initial={"question": clarification.question})
+    form = AnswerForm(posted(request), initial={"question": clarification.question})
     context = {
         "form": form,
         "title": "Answer a question",
