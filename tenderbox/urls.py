@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tenderbox.portal.urls")),
     path("account/", include("tenderbox.accounts.urls")),
     path("organisations/", include("tenderbox.organisations.urls")),
+    path("organisations/", include("tenderbox.api.token_urls")),
     path("", include("tenderbox.tenders.urls")),
     path("", include("tenderbox.submissions.urls")),
     path("", include("tenderbox.evaluation.urls")),

@@ -1,10 +1,14 @@
-"""The API object. The OpenAPI schema is at /api/v1/openapi.json, docs at /api/v1/docs."""
+"""The API object. The OpenAPI schema is at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Callers authenticate with an organisation's API token (`Authorization: Bearer tbx_…`) or, from the
+site, with their session. Errors always have the body {"detail": "…"}.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import django_auth
 
+from tenderbox.api.auth import SessionAuth, TokenAuth
 from tenderbox.lib.errors import DomainError
 
 api = NinjaAPI(
@@ -13,13 +17,16 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
-    auth=django_auth,
+    auth=[TokenAuth(), SessionAuth()],
 )
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return api.create_response(request, {"detail": exc.message}, status=exc.status)
+    body = {"detail": exc.message}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)
@@ -34,8 +41,12 @@ def forbidden(request, exc):
 
 def _register_routers():
     from tenderbox.organisations.api import router as organisations
+    from tenderbox.submissions.api import router as submissions
+    from tenderbox.tenders.api import router as tenders
 
     api.add_router("/", organisations)
+    api.add_router("/", tenders)
+    api.add_router("/", submissions)
 
 
 _register_routers()

@@ -1,4 +1,4 @@
-"""API endpoints for the signed-in person's organisations and their members."""
+"""API endpoints for the caller and their organisations' members."""
 
 from ninja import Router, Schema
 
@@ -42,24 +42,24 @@ def _org_out(membership) -> OrganisationOut:
     )
 
 
-@router.get("/me", response=MeOut, summary="The signed-in person and their organisations")
+@router.get("/me", response=MeOut, summary="The caller and the organisations they act for")
 def me(request):
-    user = request.auth
+    principal = request.auth
+    memberships = access.memberships_for_user(principal.user)
+    if principal.token is not None:
+        memberships = memberships.filter(organisation_id=principal.organisation_id)
     return MeOut(
-        id=user.pk,
-        email=user.email,
-        full_name=user.full_name,
-        organisations=[_org_out(m) for m in access.memberships_for_user(user)],
+        id=principal.user.pk,
+        email=principal.user.email,
+        full_name=principal.user.full_name,
+        organisations=[_org_out(m) for m in memberships],
     )
 
 
-@router.get(
-    "/organisations/{org_id}/members",
-    response=list[MemberOut],
-    summary="Members of an organisation",
-)
+@router.get("/organisations/{org_id}/members", response=list[MemberOut], summary="Members of an organisation")
 def members(request, org_id: int):
-    organisation, _ = access.get_organisation_for_member(request.auth, org_id)
+    request.auth.check_object_organisation(org_id)
+    organisation, _ = access.get_organisation_for_member(request.auth.user, org_id)
     return [
         MemberOut(id=m.pk, name=m.user.full_name, email=m.user.email, role=m.role)
         for m in organisation.memberships.select_related("user").order_by("user__full_name")

@@ -196,6 +196,8 @@ def _manage_context(procurement, **extra):
         "interest_count": procurement.interests.count(),
         "problems": problems,
         "is_draft": is_draft,
+        "standstill_over": procurement.standstill_ends_at is not None
+        and timezone.now() > procurement.standstill_ends_at,
         **extra,
     }
 

@@ -1,0 +1,259 @@
+"""The JSON API: tokens (hashed, scoped, expiring, revocable, last use shown), the same permissions
+as the pages, and a procurement run end to end through it."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tenderbox.api.actions import create_token, revoke_token
+from tenderbox.api.models import ApiToken, hash_token
+from tenderbox.tenders.models import Procurement
+from tests.conftest import pdf_upload, sign_in
+
+
+def bearer(secret):
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def acme_token(alice, acme):
+    return create_token(acme, by=alice, name="Bid system", scope="write", days=90)[1]
+
+
+@pytest.fixture
+def northshire_token(ian, northshire):
+    return create_token(northshire, by=ian, name="ERP", scope="write", days=90)[1]
+
+
+def test_a_token_is_stored_hashed_and_shows_its_last_use(client, acme_token):
+    token = ApiToken.objects.get()
+    assert token.token_hash == hash_token(acme_token) and acme_token not in (token.token_hash, token.prefix)
+    assert token.last_used_at is None
+    response = client.get("/api/v1/me", **bearer(acme_token))
+    assert response.status_code == 200
+    assert [o["name"] for o in response.json()["organisations"]] == ["Acme Facilities Ltd"]
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@pytest.mark.parametrize("secret", ["", "tbx_nope", "Basic abc", "tbx_" + "x" * 200])
+def test_bad_tokens_get_401(client, db, secret):
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Unauthorized"}
+
+
+def test_revoked_and_expired_tokens_stop_working(client, alice, acme, acme_token):
+    revoke_token(ApiToken.objects.get(), by=alice)
+    assert client.get("/api/v1/me", **bearer(acme_token)).status_code == 401
+    _, other = create_token(acme, by=alice, name="Short", scope="read", days=1)
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1)):
+        assert client.get("/api/v1/me", **bearer(other)).status_code == 401
+
+
+def test_a_token_dies_with_its_creators_membership(client, alice, acme, bob):
+    from tenderbox.organisations.actions import change_role, remove_member
+    from tenderbox.organisations.models import Membership
+
+    _, secret = create_token(acme, by=bob, name="Bob's", scope="read", days=30)
+    assert client.get("/api/v1/me", **bearer(secret)).status_code == 200
+    change_role(Membership.objects.get(user=alice), "admin", by=alice)
+    remove_member(Membership.objects.get(user=bob), by=alice)
+    assert client.get("/api/v1/me", **bearer(secret)).status_code == 401
+
+
+def test_a_token_never_reaches_another_organisation(client, alice, acme, brightside, acme_token):
+    assert (
+        client.get(f"/api/v1/organisations/{brightside.pk}/members", **bearer(acme_token)).status_code == 404
+    )
+
+
+def test_a_read_only_token_cannot_write(client, alice, acme, procurement):
+    _, secret = create_token(acme, by=alice, name="Reader", scope="read", days=30)
+    response = client.post(
+        f"/api/v1/opportunities/{procurement.reference}/interest",
+        {},
+        content_type="application/json",
+        **bearer(secret),
+    )
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This API token is read-only."}
+    assert procurement.interests.count() == 0
+
+
+def test_admins_manage_tokens_on_a_page_and_see_the_secret_once(client, alice, acme, bob):
+    sign_in(client, alice)
+    response = client.post(
+        f"/organisations/{acme.pk}/api-tokens", {"name": "ERP", "scope": "read", "days": "30"}
+    )
+    assert response.status_code == 200
+    secret = response.content.decode().split('id="api-token">')[1].split("<")[0]
+    assert client.get(f"/organisations/{acme.pk}/api-tokens").content.decode().count(secret) == 0
+    sign_in(client, bob)  # a bidder is not an admin
+    assert client.get(f"/organisations/{acme.pk}/api-tokens").status_code == 403
+    token = ApiToken.objects.get()
+    assert client.post(f"/organisations/{acme.pk}/api-tokens/{token.pk}/revoke").status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_public_search_is_paginated_with_a_limit(client, procurement):
+    response = client.get("/api/v1/opportunities", {"page_size": 1000})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], body["page_size"], body["results"][0]["reference"]) == (
+        1,
+        100,
+        procurement.reference,
+    )
+    assert client.get("/api/v1/opportunities", {"cpv": "abc"}).status_code == 400
+
+
+def test_a_procurement_through_the_api(
+    client, northshire, ian, northshire_token, alice, acme, acme_token, helen
+):
+    now = timezone.now()
+    body = {
+        "title": "Library books",
+        "description": "Books for 12 libraries.",
+        "category": "goods",
+        "main_cpv": "22113000-5",
+        "value_excl_vat": "300000",
+        "vat": "60000",
+        "region": "TLE",
+        "procedure": "open",
+        "clarification_deadline": (now + timedelta(days=20)).isoformat(),
+        "submission_deadline": (now + timedelta(days=30)).isoformat(),
+        "expected_award_date": (now + timedelta(days=45)).date().isoformat(),
+    }
+    created = client.post(
+        "/api/v1/procurements", body, content_type="application/json", **bearer(northshire_token)
+    )
+    assert created.status_code == 201, created.content
+    pid = created.json()["id"]
+    for path, payload in (
+        ("lots", {"title": "Fiction", "value_excl_vat": "150000"}),
+        ("criteria", {"kind": "quality", "name": "Range", "weight": 70}),
+        ("criteria", {"kind": "price", "name": "Price", "weight": 30}),
+        ("declarations", {}),
+    ):
+        response = client.post(
+            f"/api/v1/procurements/{pid}/{path}",
+            payload,
+            content_type="application/json",
+            **bearer(northshire_token),
+        )
+        assert response.status_code == 201, response.content
+    response = client.post(
+        f"/api/v1/procurements/{pid}/documents",
+        {"title": "Spec", "file": pdf_upload()},
+        **bearer(northshire_token),
+    )
+    assert response.status_code == 201, response.content
+    published = client.post(f"/api/v1/procurements/{pid}/publish", **bearer(northshire_token))
+    assert published.status_code == 200, published.content
+    procurement = Procurement.objects.get(pk=pid)
+    ref = procurement.reference
+    lot = procurement.lots.get()
+    quality = procurement.criteria.get(kind="quality")
+    content = {
+        "lots": [lot.pk],
+        "prices": {str(lot.pk): "140000"},
+        "quality": {str(quality.pk): "Wide range"},
+        "selection": {str(q.pk): "yes" for q in procurement.selection_questions.all()},
+        "declaration": True,
+    }
+    saved = client.put(
+        f"/api/v1/opportunities/{ref}/response",
+        content,
+        content_type="application/json",
+        **bearer(acme_token),
+    )
+    assert saved.status_code == 200 and saved.json()["problems"] == [], saved.content
+    key = uuid.uuid4().hex
+    first = client.post(
+        f"/api/v1/opportunities/{ref}/response/submit",
+        {"idempotency_key": key},
+        content_type="application/json",
+        **bearer(acme_token),
+    )
+    again = client.post(
+        f"/api/v1/opportunities/{ref}/response/submit",
+        {"idempotency_key": key},
+        content_type="application/json",
+        **bearer(acme_token),
+    )
+    assert first.status_code == 201 and again.json()["id"] == first.json()["id"]
+    # Sealed: the buyer's API refuses the tenders before opening.
+    sealed = client.get(f"/api/v1/procurements/{pid}/tenders", **bearer(northshire_token))
+    assert sealed.status_code == 409
+    assert "Wide range" not in sealed.content.decode()
+    with time_machine.travel(procurement.submission_deadline + timedelta(seconds=1), tick=False):
+        late = client.post(
+            f"/api/v1/opportunities/{ref}/response/submit",
+            {"idempotency_key": "late"},
+            content_type="application/json",
+            **bearer(acme_token),
+        )
+        assert late.status_code == 409
+        _, helens = create_token(northshire, by=helen, name="Helen's", scope="write", days=1)
+        for secret in (northshire_token, helens):
+            assert (
+                client.post(f"/api/v1/procurements/{pid}/opening-approvals", **bearer(secret)).status_code
+                == 201
+            )
+        opened = client.get(f"/api/v1/procurements/{pid}/tenders", **bearer(northshire_token))
+    assert opened.status_code == 200
+    assert opened.json()[0]["content"]["quality"] == {str(quality.pk): "Wide range"}
+    assert opened.json()[0]["receipt_sha256"] == first.json()["receipt_sha256"]
+
+
+def test_a_supplier_token_cannot_manage_procurements(client, procurement, acme_token):
+    assert client.get(f"/api/v1/procurements/{procurement.pk}", **bearer(acme_token)).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/procurements/{procurement.pk}/cancel",
+            {"reason": "x"},
+            content_type="application/json",
+            **bearer(acme_token),
+        ).status_code
+        == 404
+    )
+
+
+def test_a_buyer_token_cannot_read_a_suppliers_response(client, procurement, northshire_token, alice, acme):
+    from tests.conftest import submit_tender
+
+    submit_tender(procurement, acme, alice)
+    response = client.get(
+        f"/api/v1/opportunities/{procurement.reference}/response", **bearer(northshire_token)
+    )
+    assert response.status_code == 404
+
+
+def test_invalid_input_is_a_400_with_each_fields_errors(client, northshire, northshire_token):
+    response = client.post(
+        "/api/v1/procurements",
+        {
+            "title": "x",
+            "description": "y",
+            "category": "goods",
+            "main_cpv": "00000000-0",
+            "value_excl_vat": "1",
+            "vat": "0",
+            "region": "XX",
+            "procedure": "open",
+            "clarification_deadline": "2027-01-01T10:00:00Z",
+            "submission_deadline": "2027-01-10T10:00:00Z",
+            "expected_award_date": "2027-02-01",
+        },
+        content_type="application/json",
+        **bearer(northshire_token),
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"main_cpv_code", "region"}
+    assert Procurement.objects.count() == 0
