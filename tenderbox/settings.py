@@ -265,4 +265,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # The worker (run_huey) attaches its own handler; don't print each line twice.
+    "loggers": {"huey": {"propagate": False}},
 }

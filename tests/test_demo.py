@@ -8,7 +8,7 @@ from tenderbox.organisations.models import Membership, Organisation
 def test_demo_is_idempotent(db):
     call_command("demo", quiet=True)
     counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
-    assert counts == (12, 7, 11)
+    assert counts == (13, 7, 12)
     assert Organisation.objects.filter(kind="buyer").count() == 2
     assert Organisation.objects.filter(kind="supplier").count() == 5
     call_command("demo", quiet=True)
@@ -20,7 +20,14 @@ def test_demo_is_idempotent(db):
     assert verify().ok
 
 
-def test_demo_scale_adds_organisations_with_an_admin_each(db):
-    call_command("demo", scale=25, quiet=True)
-    assert Organisation.objects.count() == 7 + 25
-    assert Membership.objects.filter(organisation__name__regex=r" \d+( Ltd)?$").count() == 25
+def test_demo_scale_adds_procurements_with_everything_under_them(db):
+    from tenderbox.tenders.models import Procurement
+
+    call_command("demo", scale=120, quiet=True)
+    synthetic = Procurement.objects.filter(created_by__email__endswith="@scale.example")
+    assert synthetic.count() == 120
+    assert Organisation.objects.filter(kind="buyer").count() == 2 + 2
+    assert Organisation.objects.filter(kind="supplier").count() == 5 + 12
+    assert all(sum(p.criteria.values_list("weight", flat=True)) == 100 for p in synthetic[:20])
+    assert not synthetic.filter(cpv_codes=None).exists()
+    assert synthetic.filter(status="published").count() > 60

@@ -77,6 +77,7 @@ BUYERS = (
         },
         (
             DemoPerson("Kamal Shah", "kamal.shah@riverside-nhs.example", Role.ADMIN),
+            DemoPerson("Mo Ahmed", "mo.ahmed@riverside-nhs.example", Role.BUYER),
             DemoPerson("Lucy Hart", "lucy.hart@riverside-nhs.example", Role.EVALUATOR),
         ),
     ),
@@ -311,31 +312,44 @@ LAST = [
 ]
 
 
-def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000) -> int:
-    """Add `n` synthetic organisations (one buyer to nine suppliers), each with an admin and, for
-    larger suppliers, a bidder. Bulk inserts in batches; `progress(advance)` is called per batch.
-
-    Later features extend this with procurements, frameworks, call-offs and spend under them.
+def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000) -> dict:
+    """Add `n` synthetic procurements with everything under them: the buyers and suppliers that run
+    and answer them (one buyer per 50 procurements, one supplier per 10, each with an admin), lots,
+    award criteria, CPV codes, and registered interest. Statuses follow a live portal: most open,
+    some closed, a few drafts. Bulk inserts in batches (no audit events: this is volume for tests and
+    benchmarks, not history); `progress(advance)` is called per batch.
     """
     rng = random.Random(seed)
-    start = Organisation.objects.count()
-    hashed = _hashed_demo_password()
+    buyers = _scale_organisations(max(2, n // 50), Organisation.Kind.BUYER, rng, batch)
+    suppliers = _scale_organisations(max(5, n // 10), Organisation.Kind.SUPPLIER, rng, batch)
     created = 0
     while created < n:
         size = min(batch, n - created)
+        _scale_procurements(size, buyers, suppliers, rng)
+        created += size
+        if progress:
+            progress(size)
+    return {"procurements": n, "buyers": len(buyers), "suppliers": len(suppliers)}
+
+
+def _scale_organisations(count: int, kind: str, rng, batch: int) -> list[tuple[int, int]]:
+    """(organisation id, admin user id) pairs, bulk-created."""
+    start = Organisation.objects.count()
+    hashed = _hashed_demo_password()
+    out = []
+    for offset in range(0, count, batch):
         orgs, users = [], []
-        for i in range(size):
-            number = start + created + i
+        for i in range(offset, min(count, offset + batch)):
+            number = start + i
             town, postcode, region = rng.choice(TOWNS)
-            is_buyer = number % 10 == 0
-            name = f"{rng.choice(WORDS)} {rng.choice(TRADES)} {number}"
+            is_buyer = kind == Organisation.Kind.BUYER
             orgs.append(
                 Organisation(
-                    kind=Organisation.Kind.BUYER if is_buyer else Organisation.Kind.SUPPLIER,
+                    kind=kind,
                     name=(
                         f"{town} {rng.choice(['Borough Council', 'Academy Trust', 'NHS Trust'])} {number}"
                         if is_buyer
-                        else f"{name} Ltd"
+                        else f"{rng.choice(WORDS)} {rng.choice(TRADES)} {number} Ltd"
                     ),
                     authority_type=rng.choice(Organisation.AuthorityType.values) if is_buyer else "",
                     companies_house_number="" if is_buyer else f"{70000000 + number:08d}",
@@ -348,13 +362,14 @@ def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000
                 )
             )
             first, last = rng.choice(FIRST), rng.choice(LAST)
+            now = timezone.now()
             users.append(
                 User(
                     email=f"{first}.{last}.{number}@scale.example".lower(),
                     full_name=f"{first} {last}",
                     password=hashed,
-                    email_verified_at=timezone.now(),
-                    adult_declared_at=timezone.now(),
+                    email_verified_at=now,
+                    adult_declared_at=now,
                     privacy_notice_version="demo",
                 )
             )
@@ -364,10 +379,107 @@ def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000
             Membership.objects.bulk_create(
                 Membership(user=u, organisation=o, role=Role.ADMIN) for u, o in zip(users, orgs, strict=True)
             )
-        created += size
-        if progress:
-            progress(size)
-    return created
+        out += [(o.pk, u.pk) for o, u in zip(orgs, users, strict=True)]
+    return out
+
+
+def _cpv_codes() -> list[tuple[str, str]]:
+    from tenderbox.tenders.models import CpvCode
+
+    # Codes at class level or finer make realistic titles.
+    return list(CpvCode.objects.exclude(prefix__regex=r"^.{0,3}$").values_list("code", "description"))
+
+
+def _scale_procurements(size: int, buyers, suppliers, rng) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.tenders.models import AwardCriterion, Interest, Lot, Procurement
+
+    codes = getattr(_scale_procurements, "codes", None) or _cpv_codes()
+    _scale_procurements.codes = codes
+    now = timezone.now()
+    year = timezone.localdate().year
+    last = Procurement.objects.filter(reference__startswith=f"TBX-{year}-").order_by("-reference").first()
+    number = int(last.reference.rsplit("-", 1)[1]) if last else 0
+    procurements, picked = [], []
+    for _ in range(size):
+        number += 1
+        buyer_id, user_id = rng.choice(buyers)
+        code, description = rng.choice(codes)
+        town = rng.choice(TOWNS)
+        value = Decimal(int(rng.lognormvariate(11.5, 1.3))).quantize(Decimal("1"))
+        roll = rng.random()
+        deadline = (
+            now + timedelta(days=rng.randint(1, 60))
+            if roll < 0.7
+            else now - timedelta(days=rng.randint(1, 90))
+        )
+        status = (
+            Procurement.Status.DRAFT
+            if roll > 0.95
+            else Procurement.Status.PUBLISHED
+            if roll < 0.7
+            else Procurement.Status.CLOSED
+        )
+        published = (
+            None if status == Procurement.Status.DRAFT else deadline - timedelta(days=rng.randint(25, 40))
+        )
+        procurements.append(
+            Procurement(
+                buyer_id=buyer_id,
+                reference=f"TBX-{year}-{number:06d}",
+                created_by_id=user_id,
+                title=f"{description} for {town[0]}"[:200],
+                description=f"{description}. Delivery across {town[0]} and the surrounding area, for "
+                f"{rng.choice([1, 2, 3, 4])} years.",
+                category=rng.choice(["goods", "services", "services", "works"]),
+                main_cpv_id=code,
+                value_excl_vat=value,
+                vat=(value * Decimal("0.2")).quantize(Decimal("0.01")),
+                region=town[2],
+                procedure=rng.choice(["open", "open", "competitive_flexible"]),
+                clarification_deadline=deadline - timedelta(days=7),
+                submission_deadline=deadline,
+                expected_award_date=(deadline + timedelta(days=21)).date(),
+                status=status,
+                created_at=now,
+                published_at=published,
+                published_by_id=user_id if published else None,
+                closed_at=deadline if status == Procurement.Status.CLOSED else None,
+                next_transition_at=deadline if status == Procurement.Status.PUBLISHED else None,
+            )
+        )
+        picked.append(code)
+    with transaction.atomic():
+        procurements = Procurement.objects.bulk_create(procurements)
+        Procurement.cpv_codes.through.objects.bulk_create(
+            Procurement.cpv_codes.through(procurement_id=p.pk, cpvcode_id=c)
+            for p, c in zip(procurements, picked, strict=True)
+        )
+        lots, criteria, interests = [], [], []
+        for p in procurements:
+            count = rng.choice([0, 0, 1, 2, 3])
+            for lot_number in range(1, count + 1):
+                lots.append(
+                    Lot(
+                        procurement=p,
+                        number=lot_number,
+                        title=f"Lot {lot_number}",
+                        value_excl_vat=(p.value_excl_vat / count).quantize(Decimal("0.01")),
+                    )
+                )
+            quality = rng.choice([40, 50, 60, 70])
+            criteria += [
+                AwardCriterion(procurement=p, number=1, kind="quality", name="Quality", weight=quality),
+                AwardCriterion(procurement=p, number=2, kind="price", name="Price", weight=100 - quality),
+            ]
+            if p.status != Procurement.Status.DRAFT:
+                for supplier_id, _ in rng.sample(suppliers, k=min(len(suppliers), rng.randint(0, 4))):
+                    interests.append(Interest(procurement=p, supplier_id=supplier_id))
+        Lot.objects.bulk_create(lots)
+        AwardCriterion.objects.bulk_create(criteria)
+        Interest.objects.bulk_create(interests, ignore_conflicts=True)
 
 
 def _hashed_demo_password() -> str:
@@ -375,3 +487,159 @@ def _hashed_demo_password() -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(DEMO_PASSWORD)
+
+
+# Procurements -------------------------------------------------------------------------------
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def _pdf(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+
+def _person(email: str):
+    return User.objects.get(email__iexact=email)
+
+
+def _org(name: str) -> Organisation:
+    return Organisation.objects.get(name=name)
+
+
+def _draft(
+    buyer, by, *, title, description, cpv, value, vat, days, lots=(), procedure="open", category="services"
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.tenders import actions as tenders
+    from tenderbox.tenders.models import CpvCode
+
+    now = timezone.now()
+    procurement = tenders.create_draft(
+        buyer=buyer,
+        by=by,
+        main_cpv=CpvCode.objects.get(code=cpv),
+        title=title,
+        description=description,
+        category=category,
+        value_excl_vat=Decimal(value),
+        vat=Decimal(vat),
+        region=buyer.region,
+        procedure=procedure,
+        clarification_deadline=now + timedelta(days=max(1, days - 3)),
+        submission_deadline=now + timedelta(days=days),
+        expected_award_date=(now + timedelta(days=days + 14)).date(),
+        contract_start=(now + timedelta(days=days + 30)).date(),
+        contract_end=(now + timedelta(days=days + 30 + 730)).date(),
+    )
+    for lot_title, lot_value in lots:
+        tenders.add_lot(
+            procurement,
+            by=by,
+            title=lot_title,
+            description=f"{lot_title}.",
+            value_excl_vat=Decimal(lot_value),
+        )
+    tenders.add_criterion(
+        procurement,
+        by=by,
+        kind="quality",
+        name="Approach to delivery",
+        weight=60,
+        guidance="How you will deliver, staff, equipment and social value.",
+    )
+    tenders.add_criterion(procurement, by=by, kind="price", name="Price", weight=40)
+    tenders.add_standard_declarations(procurement, by=by)
+    tenders.add_document(procurement, _pdf("specification.pdf"), title="Specification", by=by)
+    return procurement
+
+
+@transaction.atomic
+def load_demo_procurements() -> int:
+    """An open procurement with two lots and a published clarification, a closed one whose sealed
+    tenders wait for two buyers to open them, and a draft. Idempotent by title."""
+    from tenderbox.submissions import actions as submissions
+    from tenderbox.submissions.models import SupplierProfile
+    from tenderbox.tenders import actions as tenders
+    from tenderbox.tenders.models import Procurement
+
+    if Procurement.objects.filter(title__startswith="Grounds maintenance for county parks").exists():
+        return 0
+    northshire, riverside = _org("Northshire County Council"), _org("Riverside NHS Foundation Trust")
+    ian, kamal = _person("ian.price@northshire.example"), _person("kamal.shah@riverside-nhs.example")
+    acme, brightside = _org("Acme Facilities Services Limited"), _org("Brightside Cleaning Ltd")
+    alice, carla = _person("alice.green@acme.example"), _person("carla.diaz@brightside.example")
+    SupplierProfile.objects.get_or_create(
+        supplier=acme,
+        defaults={
+            "public_liability_cover": "£10m",
+            "employers_liability_cover": "£10m",
+            "accreditations": "ISO 9001, ISO 14001, Cyber Essentials Plus",
+            "annual_turnover": "£48m",
+        },
+    )
+
+    parks = _draft(
+        northshire,
+        ian,
+        title="Grounds maintenance for county parks",
+        description="Mowing, planting, tree care and litter picking across 40 parks and open spaces in "
+        "Northshire, for two years with an option to extend by one.",
+        cpv="77310000-6",
+        value="400000",
+        vat="80000",
+        days=30,
+        lots=(("North area parks", "200000"), ("South area parks", "200000")),
+    )
+    parks = tenders.publish(parks, by=ian)
+    question = tenders.ask_question(parks, acme, by=alice, question="Are weekend works allowed in summer?")
+    tenders.answer_question(question, by=ian, answer="Yes, on Saturdays between 8am and 1pm.")
+
+    cleaning = _draft(
+        riverside,
+        kamal,
+        title="Window cleaning for Riverside Hospital",
+        description="Quarterly window cleaning of the main hospital building and two clinics.",
+        cpv="90911300-9",
+        value="40000",
+        vat="8000",
+        days=6,
+        procedure="quick_quote",
+    )
+    cleaning = tenders.publish(cleaning, by=kamal)
+    for supplier, person, price in ((acme, alice, "38500"), (brightside, carla, "34900")):
+        response = submissions.start_response(cleaning, supplier, by=person)
+        content = submissions.load_draft(response)
+        content.update(
+            {
+                "prices": {"whole": price},
+                "declaration": True,
+                "quality": {
+                    str(c.pk): f"{supplier.name}: trained rope-access team, monthly reports."
+                    for c in cleaning.criteria.filter(kind="quality")
+                },
+                "selection": {str(q.pk): {"answer": "yes"} for q in cleaning.selection_questions.all()},
+            }
+        )
+        submissions.save_draft(response, content, by=person)
+        submissions.submit(response, by=person, idempotency_key=f"demo-{supplier.pk}")
+    # Demo shortcut: move the deadline into the past so the tenders wait for opening.
+    Procurement.objects.filter(pk=cleaning.pk).update(submission_deadline=timezone.now())
+    tenders.apply_clock(Procurement.objects.get(pk=cleaning.pk))
+
+    _draft(
+        northshire,
+        ian,
+        title="Road gritting fleet maintenance",
+        description="Servicing of 24 gritters.",
+        cpv="50110000-9",
+        value="150000",
+        vat="30000",
+        days=35,
+    )
+    return 3

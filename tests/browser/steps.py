@@ -70,6 +70,13 @@ def sign_in(page: Page, email: str, password: str) -> None:
     submit(page, "Sign in")
 
 
+def pass_two_factor(page: Page, code: str) -> None:
+    """At the second step of signing in, type the code the authenticator app shows (or a recovery code)."""
+    expect(page).to_have_url(re.compile(r"/account/sign-in/two-factor$"))
+    field(page, "Security code").fill(code)
+    assert submit(page, "Continue").status == 302
+
+
 def link_in(message, live_server) -> str:
     """The link in an email, pointed at the live server instead of settings.SITE_URL."""
     match = re.search(re.escape(settings.SITE_URL) + r"(/\S+)", message.body)

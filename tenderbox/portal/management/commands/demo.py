@@ -1,4 +1,4 @@
-"""`tenderbox demo`: load the demo world (idempotent); `--scale N` adds N synthetic organisations."""
+"""`tenderbox demo`: load the demo world (idempotent); `--scale N` adds N synthetic procurements."""
 
 from django.core.management.base import BaseCommand
 from django_otp.oath import totp
@@ -12,14 +12,15 @@ from tenderbox.portal.demo import (
     DEMO_TOTP_HEX,
     generate_scale,
     load_demo,
+    load_demo_procurements,
 )
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations and people; with --scale N, also N synthetic organisations."
+    help = "Load demo organisations, people and procurements; with --scale N, also N synthetic procurements."
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=0, help="How many synthetic organisations to add.")
+        parser.add_argument("--scale", type=int, default=0, help="How many synthetic procurements to add.")
         parser.add_argument("--seed", type=int, default=2026, help="Random seed for --scale.")
         parser.add_argument("--quiet", action="store_true", help="Print nothing.")
         parser.add_argument("--code", action="store_true", help="Print the demo two-factor code now.")
@@ -30,11 +31,15 @@ class Command(BaseCommand):
             console.print(f"Demo two-factor code: {totp(bytes.fromhex(DEMO_TOTP_HEX)):06d}")
             return
         rows = load_demo()
+        load_demo_procurements()
         if scale:
             with Progress(console=console, transient=True, disable=quiet) as progress:
-                task = progress.add_task("Generating organisations", total=scale)
-                generate_scale(scale, seed=seed, progress=lambda n: progress.advance(task, n))
-            console.print(f"Added {scale} synthetic organisations.")
+                task = progress.add_task("Generating procurements", total=scale)
+                made = generate_scale(scale, seed=seed, progress=lambda n: progress.advance(task, n))
+            console.print(
+                f"Added {made['procurements']} procurements, {made['buyers']} buyers and "
+                f"{made['suppliers']} suppliers."
+            )
         table = Table(title="Demo accounts (password for all: " + DEMO_PASSWORD + ")")
         for column in ("Organisation", "Email", "Role"):
             table.add_column(column)
