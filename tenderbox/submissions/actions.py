@@ -17,6 +17,7 @@ from tenderbox.submissions import crypto
 from tenderbox.submissions.models import (
     OpeningApproval,
     ProcurementKey,
+    ProfileDocument,
     Response,
     ResponseDocument,
     ResponseVersion,
@@ -59,10 +60,19 @@ def company_snapshot(supplier) -> dict:
 
 
 def empty_content(procurement: Procurement, supplier) -> dict:
+    """A new response, prefilled from the supplier's profile: company details, insurance,
+    accreditations, turnover, and the standard exclusion declarations if the profile confirms them."""
+    profile = profile_for(supplier)
+    selection = {}
+    if profile.declarations_confirmed_at is not None:
+        selection = {
+            str(q.pk): {"answer": "yes"}
+            for q in procurement.selection_questions.filter(is_exclusion_ground=True)
+        }
     return {
         "lots": [],
         "prices": {},
-        "selection": {},
+        "selection": selection,
         "quality": {},
         "company": company_snapshot(supplier),
         "declaration": False,
@@ -77,6 +87,7 @@ def _ensure_open(procurement: Procurement, now=None) -> None:
 
 
 def start_response(procurement: Procurement, supplier, *, by, request=None) -> Response:
+    """Begin a response, prefilled from the supplier's profile (answers and certificates)."""
     _ensure_open(procurement)
     with transaction.atomic():
         register_interest(procurement, supplier, by=by, request=request)
@@ -88,6 +99,15 @@ def start_response(procurement: Procurement, supplier, *, by, request=None) -> R
                 response.pk, canonical(empty_content(procurement, supplier))
             )
             response.save(update_fields=["draft"])
+            for document in ProfileDocument.objects.filter(supplier=supplier):
+                _attach_content(
+                    response,
+                    profile_document_content(document),
+                    filename=document.filename,
+                    content_type=document.content_type,
+                    sha256=document.sha256,
+                    by=by,
+                )
             record("response.started", actor=by, organisation=supplier, obj=response, request=request)
     return response
 
@@ -109,18 +129,77 @@ def save_draft(response: Response, content: dict, *, by, update_profile: bool = 
 
 
 def _update_profile(supplier, company: dict, *, by) -> None:
+    """Save a response's profile answers back to the profile, when the supplier asks."""
     from datetime import date
 
-    profile = profile_for(supplier)
-    for name in SupplierProfile.PREFILL_FIELDS:
-        value = company.get(name, "")
-        if name == "insurance_expiry":
-            value = date.fromisoformat(value) if value else None
-        setattr(profile, name, value or ("" if name != "insurance_expiry" else None))
-    profile.updated_at = timezone.now()
-    profile.updated_by = by
-    profile.save()
-    record("supplier_profile.updated", actor=by, organisation=supplier, obj=profile)
+    data = {name: company.get(name, "") for name in SupplierProfile.PREFILL_FIELDS}
+    expiry = data["insurance_expiry"]
+    data["insurance_expiry"] = date.fromisoformat(expiry) if expiry else None
+    save_profile(supplier, data, by=by)
+
+
+def save_profile(
+    supplier, data: dict, *, by, declarations: bool | None = None, request=None
+) -> SupplierProfile:
+    """Save profile answers; `declarations` (when given) confirms or withdraws the standard exclusion
+    declarations, recording when they were confirmed."""
+    with transaction.atomic():
+        profile = profile_for(supplier)
+        for name in SupplierProfile.PREFILL_FIELDS:
+            setattr(profile, name, data.get(name) or (None if name == "insurance_expiry" else ""))
+        if declarations and profile.declarations_confirmed_at is None:
+            profile.declarations_confirmed_at = timezone.now()
+        elif declarations is False:
+            profile.declarations_confirmed_at = None
+        profile.updated_at = timezone.now()
+        profile.updated_by = by
+        profile.save()
+        record("supplier_profile.updated", actor=by, organisation=supplier, obj=profile, request=request)
+    return profile
+
+
+def profile_document_content(document: ProfileDocument) -> bytes:
+    doc_id = f"profile:{document.pk}"
+    key = crypto.unwrap_file_key(bytes(document.wrapped_key), document_id=doc_id)
+    with document.file.open("rb") as fh:
+        return crypto.file_decrypt(key, fh.read(), document_id=doc_id)
+
+
+def add_profile_document(supplier, uploaded, *, kind: str, by, request=None) -> ProfileDocument:
+    checked = check_upload(uploaded)
+    with transaction.atomic():
+        document = ProfileDocument(
+            supplier=supplier,
+            kind=kind,
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        key = crypto.new_file_key()
+        doc_id = f"profile:{document.pk}"
+        document.wrapped_key = crypto.wrap_file_key(key, document_id=doc_id)
+        sealed = crypto.file_encrypt(key, checked.content, document_id=doc_id)
+        document.file.save(str(document.pk), ContentFile(sealed), save=False)
+        document.save()
+        record(
+            "supplier_profile.document_added", actor=by, organisation=supplier, obj=document, request=request
+        )
+    return document
+
+
+def remove_profile_document(document: ProfileDocument, *, by, request=None) -> None:
+    with transaction.atomic():
+        record(
+            "supplier_profile.document_removed",
+            actor=by,
+            organisation=document.supplier,
+            obj=document,
+            request=request,
+        )
+        document.file.delete(save=False)
+        document.delete()
 
 
 def attach_document(response: Response, uploaded, *, by, request=None) -> ResponseDocument:
@@ -129,23 +208,14 @@ def attach_document(response: Response, uploaded, *, by, request=None) -> Respon
         raise DomainError(f"A response can have at most {MAX_RESPONSE_DOCUMENTS} documents.")
     checked = check_upload(uploaded)
     with transaction.atomic():
-        document = ResponseDocument(
-            response=response,
+        document = _attach_content(
+            response,
+            checked.content,
+            filename=checked.filename,
             content_type=checked.content_type,
-            size=checked.size,
             sha256=checked.sha256,
-            uploaded_by=by,
+            by=by,
         )
-        key = crypto.new_file_key()
-        doc_id = str(document.pk)
-        document.wrapped_key = crypto.wrap_file_key(key, document_id=doc_id)
-        document.filename_sealed = crypto.file_encrypt(
-            key, checked.filename.encode(), document_id=doc_id + ":name"
-        )
-        document.file.save(
-            doc_id, ContentFile(crypto.file_encrypt(key, checked.content, document_id=doc_id)), save=False
-        )
-        document.save()
         record(
             "response.document_attached",
             actor=by,
@@ -154,6 +224,20 @@ def attach_document(response: Response, uploaded, *, by, request=None) -> Respon
             after={"size": checked.size},
             request=request,
         )
+    return document
+
+
+def _attach_content(response, content: bytes, *, filename, content_type, sha256, by) -> ResponseDocument:
+    """Encrypt a file under a fresh key and attach it to the draft."""
+    document = ResponseDocument(
+        response=response, content_type=content_type, size=len(content), sha256=sha256, uploaded_by=by
+    )
+    key = crypto.new_file_key()
+    doc_id = str(document.pk)
+    document.wrapped_key = crypto.wrap_file_key(key, document_id=doc_id)
+    document.filename_sealed = crypto.file_encrypt(key, filename.encode(), document_id=doc_id + ":name")
+    document.file.save(doc_id, ContentFile(crypto.file_encrypt(key, content, document_id=doc_id)), save=False)
+    document.save()
     return document
 
 

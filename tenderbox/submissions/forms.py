@@ -121,3 +121,38 @@ class DocumentUploadForm(forms.Form):
         label="Attach a document",
         help_text="PDF, Word, Excel, OpenDocument, CSV, text or images, up to 25 MB.",
     )
+
+
+class ProfileForm(forms.Form):
+    public_liability_cover = forms.CharField(
+        label=PROFILE_LABELS["public_liability_cover"], required=False, max_length=100
+    )
+    employers_liability_cover = forms.CharField(
+        label=PROFILE_LABELS["employers_liability_cover"], required=False, max_length=100
+    )
+    insurance_expiry = forms.DateField(
+        label=PROFILE_LABELS["insurance_expiry"], required=False, widget=DateInput()
+    )
+    accreditations = forms.CharField(
+        label=PROFILE_LABELS["accreditations"], required=False, widget=forms.Textarea, max_length=5000
+    )
+    annual_turnover = forms.CharField(label=PROFILE_LABELS["annual_turnover"], required=False, max_length=100)
+    declarations = forms.BooleanField(
+        label="We confirm that no exclusion ground applies to us and that we are not on the debarment "
+        "list (Procurement Act 2023 Schedules 6 and 7, s.62): answer the standard declarations 'yes' in "
+        "new responses",
+        required=False,
+    )
+
+
+class ProfileDocumentForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of document", widget=forms.RadioSelect, choices=())
+    file = forms.FileField(
+        label="File", help_text="PDF, Word, Excel, OpenDocument, CSV, text or images, up to 25 MB."
+    )
+
+    def __init__(self, *args, **kwargs):
+        from tenderbox.submissions.models import ProfileDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ProfileDocument.Kind.choices

@@ -46,6 +46,11 @@ class SupplierProfile(models.Model):
         blank=True, help_text="Accreditations held (ISO 9001, Cyber Essentials...)."
     )
     annual_turnover = models.CharField(max_length=100, blank=True, help_text="Latest annual turnover.")
+    declarations_confirmed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the supplier confirmed the standard exclusion declarations hold for its responses.",
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -61,6 +66,42 @@ class SupplierProfile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.supplier}"
+
+
+def profile_document_path(instance, filename):
+    return f"profiles/{instance.supplier_id}/{instance.pk}"
+
+
+class ProfileDocument(models.Model):
+    """A certificate or statement kept in the supplier's profile and attached to every new response
+    (the supplier can remove it from a response). Stored encrypted, like response documents."""
+
+    class Kind(models.TextChoices):
+        INSURANCE = "insurance", "Insurance certificate"
+        ACCREDITATION = "accreditation", "Accreditation certificate"
+        FINANCIAL = "financial", "Financial statements"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    supplier = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="profile_documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=profile_document_path, help_text="Encrypted content.")
+    wrapped_key = models.BinaryField(help_text="The file's key, wrapped under the master key.")
+    filename = models.CharField(max_length=200, help_text="Safe file name.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["supplier", "kind", "uploaded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.supplier}"
 
 
 class Response(models.Model):

@@ -89,6 +89,24 @@ PERSONAL = [
         note="Personal data only for a sole trader.",
     ),
     Field(
+        "submissions.ProfileDocument",
+        "uploaded_by",
+        C.LINK,
+        ("tender_reuse",),
+        "organisation",
+        erasure=E.FOLLOWS,
+        note=LINK_NOTE,
+    ),
+    *fields(
+        "submissions.ProfileDocument",
+        "file filename",
+        C.BUSINESS,
+        ("tender_reuse",),
+        "organisation",
+        erasure=E.DELETE,
+        note="Encrypted; a sole trader's certificates are personal data.",
+    ),
+    Field(
         "submissions.OpeningApproval",
         "approved_by",
         C.LINK,
@@ -101,7 +119,8 @@ PERSONAL = [
 
 NOT_PERSONAL = {
     "submissions.ProcurementKey": "id procurement public_key wrapped_private_key created_at",
-    "submissions.SupplierProfile": "id supplier updated_at",
+    "submissions.SupplierProfile": "id supplier updated_at declarations_confirmed_at",
+    "submissions.ProfileDocument": "id supplier kind wrapped_key content_type size sha256 uploaded_at",
     "submissions.Response": "id procurement supplier status created_at updated_at submitted_at withdrawn_at",
     "submissions.ResponseVersion": "id response number submitted_at receipt_sha256 idempotency_key",
     "submissions.ResponseDocument": "id response wrapped_key content_type size sha256 uploaded_at in_draft",

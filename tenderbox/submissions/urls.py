@@ -23,6 +23,13 @@ urlpatterns = [
         views.receipt,
         name="receipt",
     ),
+    path("organisations/<int:org_id>/profile", views.profile, name="profile"),
+    path("organisations/<int:org_id>/profile/documents", views.profile_document, name="profile-document"),
+    path(
+        "organisations/<int:org_id>/profile/documents/<str:document_id>/remove",
+        views.remove_profile_document,
+        name="remove-profile-document",
+    ),
     path("buying/<int:procurement_id>/opening", views.opening, name="opening"),
     path("buying/<int:procurement_id>/tenders/", views.tenders, name="tenders"),
     path("buying/<int:procurement_id>/tenders/<str:version_id>", views.tender, name="tender"),

@@ -231,3 +231,81 @@ def tender_document(request, procurement_id, version_id, document_id):
     except DomainError:
         raise Http404("No such document.") from None
     return _attachment(data, entry["filename"], entry["content_type"])
+
+
+# Supplier profile ---------------------------------------------------------------------------
+def _profile_context(supplier, form=None, upload_form=None, **extra):
+    from tenderbox.submissions.forms import ProfileDocumentForm, ProfileForm
+
+    profile = actions.profile_for(supplier)
+    initial = {name: getattr(profile, name) for name in profile.PREFILL_FIELDS}
+    initial["declarations"] = profile.declarations_confirmed_at is not None
+    return {
+        "supplier": supplier,
+        "profile": profile,
+        "form": form or ProfileForm(initial=initial),
+        "upload_form": upload_form or ProfileDocumentForm(),
+        "documents": supplier.profile_documents.all(),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request, org_id):
+    from tenderbox.submissions.forms import ProfileForm
+
+    supplier = tender_access.get_supplier_for_user(request.user, org_id)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request, "submissions/profile.html", _profile_context(supplier, form=form), status=400
+            )
+        data = dict(form.cleaned_data)
+        actions.save_profile(
+            supplier, data, declarations=data.pop("declarations"), by=request.user, request=request
+        )
+        messages.success(request, "Your profile is saved. New responses start from it.")
+        return redirect("submissions:profile", supplier.pk)
+    return render(request, "submissions/profile.html", _profile_context(supplier))
+
+
+@login_required
+@require_POST
+def profile_document(request, org_id):
+    from tenderbox.submissions.forms import ProfileDocumentForm
+
+    supplier = tender_access.get_supplier_for_user(request.user, org_id)
+    form = ProfileDocumentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise DomainError("Choose the kind of document and select a file.")
+        actions.add_profile_document(
+            supplier,
+            form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            by=request.user,
+            request=request,
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "submissions/profile.html",
+            _profile_context(supplier, upload_form=form, upload_error=exc.message),
+            status=exc.status,
+        )
+    return redirect("submissions:profile", supplier.pk)
+
+
+@login_required
+@require_POST
+def remove_profile_document(request, org_id, document_id):
+    supplier = tender_access.get_supplier_for_user(request.user, org_id)
+    document = (
+        supplier.profile_documents.filter(pk=document_id).first() if access._is_uuid(document_id) else None
+    )
+    if document is None:
+        raise Http404("No such document.")
+    actions.remove_profile_document(document, by=request.user, request=request)
+    return redirect("submissions:profile", supplier.pk)
