@@ -5,6 +5,8 @@ rival; Helen is the admin of Northshire County Council (a buyer) and Ian buys fo
 outsider with an account and no organisation.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -154,7 +156,7 @@ def jo(northshire):
 
 def draft_procurement(buyer, by, *, days: int = 30, lots: int = 2, **overrides):
     """A complete draft, built through the actions: ready to publish now."""
-    from datetime import timedelta
+
     from decimal import Decimal
 
     from tenderbox.tenders import actions
@@ -244,3 +246,32 @@ def submit_tender(procurement, supplier, user, **kwargs):
     assert form.is_valid(), form.errors
     sub.save_draft(response, form.content(content), by=user)
     return sub.submit(response, by=user, idempotency_key=form.cleaned_data["idempotency_key"])
+
+
+# Evaluation -----------------------------------------------------------------------------------
+@pytest.fixture
+def ken(northshire):
+    """Ken evaluates for Northshire, and has a conflict (his brother runs Brightside)."""
+    user = make_user("ken@northshire.example", "Ken Lowe")
+    TOTPDevice.objects.create(user=user, name="App", key=TOTP_HEX, confirmed=True)
+    Membership.objects.create(user=user, organisation=northshire, role=Role.EVALUATOR)
+    return user
+
+
+@pytest.fixture
+def opened(procurement, alice, acme, carol, brightside, helen, ian):
+    """Acme bids both lots at £150,000 each; Brightside bids lot 1 at £120,000. Opened after the deadline."""
+    import time_machine
+
+    from tenderbox.submissions.actions import approve_opening
+
+    lot1, lot2 = procurement.lots.all()
+    acme_version = submit_tender(procurement, acme, alice, price="150000", quality="Acme's approach")
+    brightside_version = submit_tender(
+        procurement, brightside, carol, price="120000", lots=[lot1], quality="Brightside's approach"
+    )
+    with time_machine.travel(procurement.submission_deadline + timedelta(seconds=1), tick=False):
+        approve_opening(procurement, by=helen)
+        approve_opening(procurement, by=ian)
+    procurement.refresh_from_db()
+    return procurement, acme_version, brightside_version

@@ -257,3 +257,74 @@ def test_invalid_input_is_a_400_with_each_fields_errors(client, northshire, nort
     errors = response.json()["errors"]
     assert set(errors) == {"main_cpv_code", "region"}
     assert Procurement.objects.count() == 0
+
+
+def test_evaluation_and_award_through_the_api(client, opened, northshire, ian, jo, alice, acme, brightside):
+    procurement, acme_v, brightside_v = opened
+    _, buyer = create_token(northshire, by=ian, name="ERP", scope="write", days=90)
+    _, evaluator = create_token(northshire, by=jo, name="Jo's", scope="write", days=90)
+    _, supplier = create_token(acme, by=alice, name="Bids", scope="read", days=90)
+    json = {"content_type": "application/json"}
+    pid = procurement.pk
+    assigned = client.post(
+        f"/api/v1/procurements/{pid}/evaluators", {"user_id": jo.pk}, **json, **bearer(buyer)
+    )
+    assert assigned.status_code == 201
+    aid = assigned.json()["id"]
+    assert (
+        client.get(f"/api/v1/evaluations/{aid}/tenders", **bearer(evaluator)).status_code == 409
+    )  # declare first
+    assert (
+        client.post(
+            f"/api/v1/evaluations/{aid}/declaration", {"conflict": False}, **json, **bearer(evaluator)
+        ).json()["status"]
+        == "cleared"
+    )
+    tenders = client.get(f"/api/v1/evaluations/{aid}/tenders", **bearer(evaluator)).json()
+    assert sorted(t["supplier"] for t in tenders) == ["Acme Facilities Ltd", "Brightside Cleaning Ltd"]
+    quality = procurement.criteria.get(kind="quality").pk
+    questions = procurement.selection_questions.values_list("pk", flat=True)
+    for version, mark in ((acme_v, 4), (brightside_v, 3)):
+        scored = client.put(
+            f"/api/v1/evaluations/{aid}/tenders/{version.pk}/scores",
+            {str(quality): {"score": mark, "justification": "Clear"}},
+            **json,
+            **bearer(evaluator),
+        )
+        assert scored.status_code == 200, scored.content
+        # An evaluator's token cannot moderate (an evaluator is not a buyer).
+        assert (
+            client.put(
+                f"/api/v1/procurements/{pid}/tenders/{version.pk}/moderation",
+                {str(quality): {"score": mark, "reason": "x"}},
+                **json,
+                **bearer(evaluator),
+            ).status_code
+            == 403
+        )
+        for path, body in (
+            ("selection", {str(q): {"passed": True} for q in questions}),
+            ("moderation", {str(quality): {"score": mark, "reason": "Agreed"}}),
+        ):
+            response = client.put(
+                f"/api/v1/procurements/{pid}/tenders/{version.pk}/{path}", body, **json, **bearer(buyer)
+            )
+            assert response.status_code == 200, response.content
+    results = client.get(f"/api/v1/procurements/{pid}/results", **bearer(buyer)).json()
+    assert [(x["supplier"], x["total"]) for x in results[0]["lines"]] == [
+        ("Acme Facilities Ltd", "80.000"),
+        ("Brightside Cleaning Ltd", "76.000"),
+    ]
+    assert (
+        client.get(
+            f"/api/v1/opportunities/{procurement.reference}/assessment-summary", **bearer(supplier)
+        ).status_code
+        == 404
+    )  # not until the award
+    awarded = client.post(f"/api/v1/procurements/{pid}/award", {}, **json, **bearer(buyer))
+    assert awarded.json()["status"] == "awarded"
+    summary = client.get(
+        f"/api/v1/opportunities/{procurement.reference}/assessment-summary", **bearer(supplier)
+    )
+    assert "Assessment summary for Acme Facilities Ltd" in summary.json()["text"]
+    assert client.post(f"/api/v1/procurements/{pid}/contract", **bearer(buyer)).status_code == 409

@@ -11,36 +11,8 @@ from django.utils import timezone
 from tenderbox.evaluation import actions, rules
 from tenderbox.evaluation.models import AssessmentSummary, Award
 from tenderbox.lib.errors import Conflict, DomainError
-from tenderbox.organisations.models import Membership, Role
-from tenderbox.submissions import actions as submissions
 from tenderbox.tenders.models import Notice
-from tests.conftest import TOTP_HEX, make_user, sign_in, submit_tender
-
-
-@pytest.fixture
-def ken(northshire):
-    """Ken evaluates for Northshire, and has a conflict (his brother runs Brightside)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    user = make_user("ken@northshire.example", "Ken Lowe")
-    TOTPDevice.objects.create(user=user, name="App", key=TOTP_HEX, confirmed=True)
-    Membership.objects.create(user=user, organisation=northshire, role=Role.EVALUATOR)
-    return user
-
-
-@pytest.fixture
-def opened(procurement, alice, acme, carol, brightside, helen, ian):
-    """Acme bids both lots at £150,000 each; Brightside bids lot 1 at £120,000. Opened after the deadline."""
-    lot1, lot2 = procurement.lots.all()
-    acme_version = submit_tender(procurement, acme, alice, price="150000", quality="Acme's approach")
-    brightside_version = submit_tender(
-        procurement, brightside, carol, price="120000", lots=[lot1], quality="Brightside's approach"
-    )
-    with time_machine.travel(procurement.submission_deadline + timedelta(seconds=1), tick=False):
-        submissions.approve_opening(procurement, by=helen)
-        submissions.approve_opening(procurement, by=ian)
-    procurement.refresh_from_db()
-    return procurement, acme_version, brightside_version
+from tests.conftest import sign_in
 
 
 def _evaluate(procurement, versions, evaluator, by, marks):

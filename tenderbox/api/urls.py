@@ -40,6 +40,7 @@ def forbidden(request, exc):
 
 
 def _register_routers():
+    from tenderbox.evaluation.api import router as evaluation
     from tenderbox.organisations.api import router as organisations
     from tenderbox.submissions.api import router as submissions
     from tenderbox.tenders.api import router as tenders
@@ -47,6 +48,7 @@ def _register_routers():
     api.add_router("/", organisations)
     api.add_router("/", tenders)
     api.add_router("/", submissions)
+    api.add_router("/", evaluation)
 
 
 _register_routers()

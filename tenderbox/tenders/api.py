@@ -367,3 +367,69 @@ def add_document(request, procurement_id: int, title: Form[str], file: File[Uplo
     p = _buyer_procurement(request, procurement_id)
     actions.add_document(p, file, title=title, by=request.auth.user, request=request)
     return Status(201, _procurement_out(p))
+
+
+class AmendmentIn(Schema):
+    reason: str
+    summary: str
+    new_deadline: datetime | None = None
+
+
+@router.post(
+    "/procurements/{procurement_id}/amendments",
+    response={201: ProcurementOut},
+    tags=["buying"],
+    summary="Change a published procurement (every interested supplier is told)",
+)
+def amend(request, procurement_id: int, body: AmendmentIn):
+    request.auth.require_write()
+    p = _buyer_procurement(request, procurement_id)
+    actions.amend(
+        p,
+        by=request.auth.user,
+        reason=body.reason,
+        summary=body.summary,
+        new_deadline=body.new_deadline,
+        request=request,
+    )
+    p.refresh_from_db()
+    return Status(201, _procurement_out(p))
+
+
+class BuyerClarificationOut(Schema):
+    id: int
+    question: str
+    answer: str
+    answered_at: datetime | None
+
+
+@router.get(
+    "/procurements/{procurement_id}/clarifications", response=list[BuyerClarificationOut], tags=["buying"]
+)
+def clarifications(request, procurement_id: int):
+    p = _buyer_procurement(request, procurement_id)
+    return [
+        {"id": c.pk, "question": c.question, "answer": c.answer, "answered_at": c.answered_at}
+        for c in p.clarifications.all()
+    ]
+
+
+class AnswerIn(Schema):
+    answer: str
+    question: str | None = None
+
+
+@router.post(
+    "/procurements/{procurement_id}/clarifications/{clarification_id}/answer",
+    response=BuyerClarificationOut,
+    tags=["buying"],
+    summary="Publish an answer to every interested supplier",
+)
+def answer(request, procurement_id: int, clarification_id: int, body: AnswerIn):
+    request.auth.require_write()
+    clarification = access.get_clarification_for_buyer(request.auth.user, procurement_id, clarification_id)
+    request.auth.check_object_organisation(clarification.procurement.buyer_id)
+    c = actions.answer_question(
+        clarification, by=request.auth.user, answer=body.answer, question=body.question, request=request
+    )
+    return {"id": c.pk, "question": c.question, "answer": c.answer, "answered_at": c.answered_at}

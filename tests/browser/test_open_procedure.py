@@ -103,7 +103,7 @@ def cast(transactional_db):
         annual_turnover="£2.4m",
         updated_by=users[ALICE],
     )
-    return {ACME: acme, BRIGHTSIDE: brightside}
+    return {NORTHSHIRE: northshire, ACME: acme, BRIGHTSIDE: brightside, **users}
 
 
 def signed_in(new_context, person: Member) -> Page:
@@ -464,3 +464,57 @@ def test_an_open_procedure_with_two_lots_from_tender_notice_to_contract(new_cont
         expect(status_of(ian)).to_have_text("Contract entered into")
         expect(ian.get_by_role("main")).to_contain_text("Contract award notice (UK6)")
         expect(ian.get_by_role("main")).to_contain_text("Contract details notice (UK7)")
+
+
+# Missing pages ---------------------------------------------------------------------------------
+# The journey above reaches a supplier's own tender after the deadline, and its assessment summary,
+# only by typing their addresses. These two document the missing links; they fail until they exist.
+
+
+@pytest.fixture
+def awarded(cast):
+    """The same procurement awarded without the pages: Acme alone tendered, and won both lots."""
+    from tenderbox.evaluation import actions as evaluation
+    from tenderbox.submissions.actions import approve_opening
+    from tenderbox.tenders.actions import publish
+    from tests.conftest import draft_procurement, submit_tender
+
+    ian = cast[IAN]
+    procurement = publish(draft_procurement(cast[NORTHSHIRE], ian), by=ian)
+    version = submit_tender(procurement, cast[ACME], cast[ALICE])
+    with time_machine.travel(procurement.submission_deadline + timedelta(minutes=1), tick=True):
+        approve_opening(procurement, by=cast[HELEN])
+        procurement = approve_opening(procurement, by=ian)
+        assignment = evaluation.assign(procurement, cast[JO], by=ian)
+        evaluation.declare(assignment, by=cast[JO], conflict=False)
+        quality = procurement.criteria.get(kind="quality")
+        evaluation.score(assignment, version, quality, value=4, justification="Clear and well staffed.")
+        evaluation.moderate(version, quality, value=4, reason="Clear and well staffed.", by=ian)
+        for question in procurement.selection_questions.all():
+            evaluation.mark_selection(version, question, passed=True, reason="", by=ian)
+        yield evaluation.award(procurement, by=ian, winners={})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Missing link: once tenders close, the opportunity page hides the whole Respond column "
+    "(tenders/opportunity.html, `{% if procurement.accepts_tenders() %}`), 'Your tender' with it",
+)
+def test_after_the_deadline_the_opportunity_still_leads_a_supplier_to_its_tender(new_context, awarded):
+    alice = signed_in(new_context, ALICE)
+    alice.goto(f"/opportunities/{awarded.reference}/")
+    expect(status_of(alice)).to_have_text("Award decided: standstill")
+    alice.get_by_role("link", name="Your tender").click(timeout=2000)
+    expect(alice.locator("#versions li")).to_have_count(1)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Missing link: no page or email links a supplier to its assessment summary "
+    "(evaluation:assessment is linked from nowhere)",
+)
+def test_a_supplier_reaches_its_assessment_summary_from_its_tender(new_context, cast, awarded):
+    alice = signed_in(new_context, ALICE)
+    alice.goto(f"/opportunities/{awarded.reference}/respond/{cast[ACME].pk}")
+    alice.get_by_role("link", name=re.compile("assessment summary", re.I)).click(timeout=2000)
+    expect(alice.locator("#assessment-summary")).to_contain_text(f"Assessment summary for {ACME}")
