@@ -165,3 +165,16 @@ def test_late_tenders_never_exist(procurement, alice, acme):
     with _after_deadline(procurement), pytest.raises(Exception, match="Late tenders cannot be accepted"):
         actions.submit(response, by=alice, idempotency_key="late")
     assert ResponseVersion.objects.count() == 0
+
+
+def test_the_evaluators_queue_shows_nothing_before_opening(client, sealed, procurement, jo, ian):
+    from tenderbox.evaluation import actions as evaluation
+
+    assignment = evaluation.assign(procurement, jo, by=ian)
+    evaluation.declare(assignment, by=jo, conflict=False)
+    sign_in(client, jo)
+    page = client.get(f"/evaluation/{assignment.pk}/")
+    assert page.status_code == 200 and MARKER not in page.content.decode()
+    assert "sealed" in page.content.decode()
+    response = client.get(f"/evaluation/{assignment.pk}/tenders/{sealed.pk}")
+    assert response.status_code == 409 and MARKER not in response.content.decode()
