@@ -21,11 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tenderbox.audit.chain import record
 from tenderbox.lib.errors import Conflict
 from tenderbox.notifications.actions import send_email
-from tenderbox.privacy.models import (
-    MARKETING_CONSENT_VERSION,
-    MARKETING_CONSENT_WORDING,
-    ConsentRecord,
-)
+from tenderbox.privacy.actions import give_marketing_consent
 
 User = get_user_model()
 VERIFY_SALT = "tenderbox.accounts.verify-email"
@@ -51,21 +47,7 @@ def sign_up(*, full_name, email, password, phone="", marketing=False, verified=F
         )
         record("user.signed_up", actor=user, obj=user, request=request)
         if marketing:
-            consent = ConsentRecord.objects.create(
-                user=user,
-                purpose=ConsentRecord.Purpose.MARKETING,
-                wording=MARKETING_CONSENT_WORDING,
-                version=MARKETING_CONSENT_VERSION,
-                source="sign-up form",
-                given_at=now,
-            )
-            record(
-                "consent.given",
-                actor=user,
-                obj=consent,
-                after={"purpose": "marketing"},
-                request=request,
-            )
+            give_marketing_consent(user, source="sign-up form", request=request)
         if not verified:
             send_verification_email(user)
     return user

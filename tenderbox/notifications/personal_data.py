@@ -30,6 +30,37 @@ PERSONAL = [
         "account_unused",
         erasure=E.DELETE,
     ),
+    Field(
+        "notifications.Message",
+        "unsubscribe_url",
+        C.ONLINE,
+        ("communications_monitoring",),
+        "account_unused",
+        erasure=E.DELETE,
+        note="Signed link naming the subscription; deleted with the message.",
+    ),
+    *fields(
+        "notifications.AlertSubscription",
+        "user name regions keywords value_min value_max frequency cpv_codes created_at last_digest_at active",
+        C.ACCOUNT,
+        ("opportunity_alerts",),
+        "account_unused",
+        erasure=E.DELETE,
+        note="What the person asked to be alerted about.",
+    ),
+    *fields(
+        "notifications.AlertDelivery",
+        "subscription procurement created_at message",
+        C.COMMUNICATIONS,
+        ("opportunity_alerts",),
+        "account_unused",
+        erasure=E.DELETE,
+    ),
 ]
 
-NOT_PERSONAL = {"notifications.Message": "id purpose status attempts last_error"}
+NOT_PERSONAL = {
+    "notifications.Message": "id purpose status attempts last_error",
+    "notifications.AlertSubscription": "id",
+    "notifications.AlertSubscription_cpv_codes": "id alertsubscription cpvcode",
+    "notifications.AlertDelivery": "id",
+}

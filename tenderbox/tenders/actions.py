@@ -228,6 +228,9 @@ def publish(procurement: Procurement, *, by, request=None) -> Procurement:
             summary=f"{procurement.title}. Tenders by "
             f"{timezone.localtime(procurement.submission_deadline):%-d %B %Y %H:%M}.",
         )
+        from tenderbox.notifications.tasks import send_instant_alerts
+
+        send_instant_alerts.enqueue(procurement.pk)  # queued when this transaction commits
         record(
             "procurement.published",
             actor=by,
