@@ -49,6 +49,7 @@ def test_it_registers_a_supplier_and_sends_a_verification_link(client, db, commi
     assert ConsentRecord.objects.count() == 0  # the marketing box was left unticked
     assert list(AuditEvent.objects.values_list("verb", flat=True)) == [
         "user.signed_up",
+        "screening.cleared",
         "organisation.registered",
         "membership.added",
     ]

@@ -18,8 +18,8 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tenderbox.audit.chain import record
-from tenderbox.lib.errors import Conflict
+from tenderbox.audit.chain import client_ip, record
+from tenderbox.lib.errors import Conflict, DomainError
 from tenderbox.notifications.actions import send_email
 from tenderbox.privacy.actions import give_marketing_consent
 
@@ -28,7 +28,9 @@ VERIFY_SALT = "tenderbox.accounts.verify-email"
 RECOVERY_CODE_COUNT = 10
 
 
-def sign_up(*, full_name, email, password, phone="", marketing=False, verified=False, request=None) -> User:
+def sign_up(
+    *, full_name, email, password, phone="", marketing=False, verified=False, organisation=None, request=None
+) -> User:
     """Create an account with the 18+ declaration, the notice version shown and any consent.
 
     `verified` is for a sign-up that already proved control of the address (an emailed
@@ -46,6 +48,7 @@ def sign_up(*, full_name, email, password, phone="", marketing=False, verified=F
             email_verified_at=now if verified else None,
         )
         record("user.signed_up", actor=user, obj=user, request=request)
+        screen_signup(user, ip=client_ip(request), organisation=organisation, request=request)
         if marketing:
             give_marketing_consent(user, source="sign-up form", request=request)
         if not verified:
@@ -175,3 +178,105 @@ def update_profile(user, *, full_name: str, phone: str, request=None) -> None:
         user.save(update_fields=changed)
         # Field names only: the values are personal data and the chain keeps events for ever.
         record("user.profile_updated", actor=user, obj=user, after={"fields": changed}, request=request)
+
+
+# Sign-up fraud screening ----------------------------------------------------------------------
+def screen_signup(user, *, ip: str | None, organisation: dict | None = None, request=None):
+    """Score the sign-up with the explainable rules (accounts/screening.py) and hold it for a person's
+    review when the score reaches the threshold. Records the rules that fired either way."""
+    from datetime import timedelta
+
+    from tenderbox.accounts import screening
+    from tenderbox.accounts.models import SignupScreening
+
+    now = timezone.now()
+    organisation = organisation or {}
+    network = screening.network_of(ip)
+    recent = SignupScreening.objects.filter(screened_at__gte=now - timedelta(hours=1))
+    facts = screening.Facts(
+        email=user.email,
+        ip=ip,
+        organisation_name=organisation.get("name", ""),
+        is_sole_trader=bool(organisation.get("is_sole_trader")),
+        companies_house_number=organisation.get("companies_house_number", ""),
+        size=organisation.get("size", ""),
+        signups_from_ip_last_hour=recent.filter(ip_address=ip).count() if ip else 0,
+        signups_from_network_last_day=SignupScreening.objects.filter(
+            network=network, screened_at__gte=now - timedelta(days=1)
+        ).count()
+        if network
+        else 0,
+    )
+    fired = screening.fired_rules(facts)
+    total = screening.score(fired)
+    held = total >= screening.HOLD_THRESHOLD
+    result = SignupScreening.objects.create(
+        user=user,
+        ip_address=ip,
+        network=network,
+        score=total,
+        rules_fired=",".join(r.code for r in fired),
+        decision=SignupScreening.Decision.HELD if held else SignupScreening.Decision.CLEARED,
+        screened_at=now,
+    )
+    record(
+        "screening.held" if held else "screening.cleared",
+        actor=user,
+        obj=result,
+        after={"score": total, "rules": [r.code for r in fired]},
+        request=request,
+    )
+    return result
+
+
+def request_review(screening_record, *, representations: str, request=None):
+    """Art. 22C: the person asks for a person to decide, with what they want considered."""
+    if screening_record.decision != screening_record.Decision.HELD:
+        raise Conflict("Only a held account can be reviewed.")
+    with transaction.atomic():
+        screening_record.review_requested_at = timezone.now()
+        screening_record.representations = representations.strip()
+        screening_record.save(update_fields=["review_requested_at", "representations"])
+        record(
+            "screening.review_requested", actor=screening_record.user, obj=screening_record, request=request
+        )
+        send_email(
+            to=settings.PRIVACY_OFFICER_EMAIL,
+            subject="A held sign-up asks for a human review",
+            template="accounts/email/review_requested.txt",
+            context={"screening": screening_record},
+            purpose="fraud_prevention",
+        )
+    return screening_record
+
+
+def decide_review(screening_record, *, by, clear: bool, reason: str, request=None):
+    if not reason.strip():
+        raise DomainError("Give the reasons for the decision: the person is told them.")
+    if screening_record.decision != screening_record.Decision.HELD:
+        raise Conflict("This sign-up has already been decided.")
+    with transaction.atomic():
+        screening_record.decision = (
+            screening_record.Decision.CLEARED if clear else screening_record.Decision.REFUSED
+        )
+        screening_record.reviewed_by = by
+        screening_record.reviewed_at = timezone.now()
+        screening_record.review_reason = reason.strip()
+        screening_record.save(update_fields=["decision", "reviewed_by", "reviewed_at", "review_reason"])
+        record(
+            "screening.reviewed",
+            actor=by,
+            obj=screening_record,
+            subject=screening_record.user,
+            after={"decision": screening_record.decision},
+            request=request,
+        )
+        send_email(
+            to=screening_record.user.email,
+            user=screening_record.user,
+            subject="The check of your Tenderbox account is complete",
+            template="accounts/email/review_decided.txt",
+            context={"screening": screening_record},
+            purpose="fraud_prevention",
+        )
+    return screening_record

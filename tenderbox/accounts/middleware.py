@@ -21,8 +21,8 @@ TWO_FACTOR_EXEMPT_PREFIXES = (
 
 
 class TwoFactorRequiredMiddleware:
-    """Ends idle or over-long sessions, and sends buyer staff and Tenderbox staff who have not
-    passed a second factor to set one up before anything else."""
+    """Ends idle or over-long sessions; holds accounts the sign-up screening held; and sends buyer
+    staff and Tenderbox staff who have not passed a second factor to set one up before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -36,6 +36,15 @@ class TwoFactorRequiredMiddleware:
                 messages.info(request, "You were signed out because your session ended. Sign in again.")
                 return redirect(f"{reverse('accounts:sign-in')}?next={request.path}")
             exempt = request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES)
+            # A sign-up held by the fraud screening can use nothing until a person decides.
+            screening = getattr(user, "screening", None)
+            if (
+                screening is not None
+                and screening.decision != "cleared"
+                and not exempt
+                and not request.path.startswith("/account/held")
+            ):
+                return redirect("accounts:held")
             if not exempt and not user.is_verified() and user.requires_two_factor():
                 return redirect("accounts:two-factor")
         return self.get_response(request)

@@ -111,3 +111,42 @@ class User(AbstractBaseUser, PermissionsMixin):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
+
+
+class SignupScreening(models.Model):
+    """The automated fraud screening of one sign-up, and any human review of it.
+
+    States:
+    - cleared: the score was under the threshold, or a reviewer cleared the account.
+    - held: the score reached the threshold; the person can use nothing until a person decides, and
+      may ask for that decision with their representations (UK GDPR Arts. 22A-22D).
+    - refused: a reviewer decided the account may not be used (with reasons told to the person).
+    """
+
+    class Decision(models.TextChoices):
+        CLEARED = "cleared", "Cleared"
+        HELD = "held", "Held for review"
+        REFUSED = "refused", "Refused after review"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="screening")
+    ip_address = models.GenericIPAddressField(null=True, blank=True, help_text="Address of the sign-up.")
+    network = models.CharField(
+        max_length=50, blank=True, db_index=True, help_text="/24 or /48 of the address."
+    )
+    score = models.PositiveSmallIntegerField(help_text="Sum of the weights of the rules that fired.")
+    rules_fired = models.CharField(max_length=300, blank=True, help_text="Codes of the rules that fired.")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    screened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    representations = models.TextField(
+        blank=True, help_text="What the person asked the reviewer to consider."
+    )
+    reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True, help_text="The reviewer's reasons, told to the person.")
+
+    def __str__(self):
+        return f"Screening: {self.get_decision_display()}"
+
+    def rule_codes(self) -> list[str]:
+        return [c for c in self.rules_fired.split(",") if c]

@@ -72,10 +72,21 @@ PERSONAL = [
         "account_unused",
         erasure=E.DELETE,
     ),
+    *fields(
+        "accounts.SignupScreening",
+        "user ip_address network score rules_fired decision screened_at "
+        "review_requested_at representations reviewed_by reviewed_at review_reason",
+        C.ACCOUNT,
+        ("fraud_prevention",),
+        "account_unused",
+        erasure=E.DELETE,
+        note="An automated decision and its human review (UK GDPR Arts. 22A-22D).",
+    ),
 ]
 
 NOT_PERSONAL = {
     "accounts.User": "id is_superuser is_staff is_active erased_at groups user_permissions",
     "accounts.User_groups": "id group",
     "accounts.User_user_permissions": "id permission",
+    "accounts.SignupScreening": "id",
 }

@@ -23,6 +23,9 @@ urlpatterns = [
     ),
     path("two-factor/turn-off", views.disable_two_factor, name="disable-two-factor"),
     path("password-reset", views.password_reset, name="password-reset"),
+    path("held", views.held, name="held"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:screening_id>", views.review, name="review"),
     path(
         "password-reset/<str:uidb64>/<str:token>",
         views.password_reset_confirm,

@@ -10,7 +10,9 @@ from django.contrib.auth import authenticate, get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -316,3 +318,79 @@ def password_reset_confirm(request, uidb64, token):
     return render_form(
         request, "accounts/password_reset_confirm.html", {"form": form}, invalid=bool(form.errors)
     )
+
+
+# Sign-up screening: the held person's page, and staff review ---------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def held(request):
+    from tenderbox.accounts.screening import RULES
+
+    screening = getattr(request.user, "screening", None)
+    if screening is None or screening.decision == "cleared":
+        return redirect("accounts:dashboard")
+    context = {
+        "screening": screening,
+        "reasons": [RULES[c].explanation for c in screening.rule_codes() if c in RULES],
+    }
+    if request.method == "POST":
+        if screening.decision != "held":
+            return render(request, "accounts/held.html", context, status=409)
+        actions.request_review(
+            screening, representations=request.POST.get("representations", "")[:5000], request=request
+        )
+        messages.success(request, "A person will review your account and email you the decision.")
+        return redirect("accounts:held")
+    return render(request, "accounts/held.html", context)
+
+
+def _staff_only(user):
+    if not user.is_staff:
+        raise PermissionDenied("Only Tenderbox staff review held sign-ups.")
+
+
+@login_required
+def reviews(request):
+    from tenderbox.accounts.models import SignupScreening
+
+    _staff_only(request.user)
+    held_list = (
+        SignupScreening.objects.filter(decision="held")
+        .select_related("user")
+        .order_by("review_requested_at", "screened_at")
+    )
+    return render(request, "accounts/reviews.html", {"held": held_list})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, screening_id):
+    from tenderbox.accounts.models import SignupScreening
+    from tenderbox.accounts.screening import RULES
+
+    _staff_only(request.user)
+    screening = SignupScreening.objects.select_related("user").filter(pk=screening_id).first()
+    if screening is None:
+        raise Http404("No such sign-up.")
+    context = {
+        "screening": screening,
+        "reasons": [RULES[c].explanation for c in screening.rule_codes() if c in RULES],
+    }
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision not in ("clear", "refuse"):
+                raise DomainError("Choose to clear or refuse the account.")
+            actions.decide_review(
+                screening,
+                by=request.user,
+                clear=decision == "clear",
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except DomainError as exc:
+            return render(
+                request, "accounts/review.html", {**context, "error": exc.message}, status=exc.status
+            )
+        return redirect("accounts:reviews")
+    return render(request, "accounts/review.html", context)

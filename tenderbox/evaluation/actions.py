@@ -263,6 +263,8 @@ def results(procurement: Procurement) -> list[LotResult]:
         positions = {r.key: r.position for r in ranked}
         for x in eligible:
             x.position = positions[str(x.version.pk)]
+        # Ranked first, by position; excluded and unfinished tenders after them.
+        lines.sort(key=lambda x: (x.position or 10**6, x.version.response.supplier.name))
         out.append(
             LotResult(
                 key=key,
@@ -344,16 +346,14 @@ def _write_summaries(procurement, lot_results, chosen, now) -> None:
         for line in result.lines:
             suppliers.setdefault(line.version.response.supplier, []).append((result, line))
     for supplier, entries in suppliers.items():
-        text = render_to_string(
-            "evaluation/email/summary.txt",
-            {
-                "procurement": procurement,
-                "supplier": supplier,
-                "criteria": criteria,
-                "entries": [(r, line, chosen[r.key]) for r, line in entries],
-            },
-            using="django",
-        )
+        context = {
+            "procurement": procurement,
+            "supplier": supplier,
+            "criteria": criteria,
+            "entries": [(r, line, chosen[r.key]) for r, line in entries],
+            "site_url": settings.SITE_URL,
+        }
+        text = render_to_string("evaluation/email/summary.txt", context, using="django")
         AssessmentSummary.objects.create(
             procurement=procurement, supplier=supplier, text=text, created_at=now
         )
@@ -365,12 +365,7 @@ def _write_summaries(procurement, lot_results, chosen, now) -> None:
                 user=membership.user,
                 subject=f"Assessment summary: {procurement.reference}",
                 template="evaluation/email/summary.txt",
-                context={
-                    "procurement": procurement,
-                    "supplier": supplier,
-                    "criteria": criteria,
-                    "entries": [(r, line, chosen[r.key]) for r, line in entries],
-                },
+                context=context,
                 purpose="portal_service",
             )
 

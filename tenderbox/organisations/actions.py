@@ -227,7 +227,7 @@ def sign_up_supplier(*, person: dict, organisation: dict, request=None):
     from tenderbox.accounts.actions import sign_up
 
     with transaction.atomic():
-        user = sign_up(request=request, **person)
+        user = sign_up(request=request, organisation=organisation, **person)
         org = register_organisation(by=user, request=request, kind=Organisation.Kind.SUPPLIER, **organisation)
     return user, org
 

@@ -33,6 +33,7 @@ def _response_context(procurement, supplier, response, form=None, **extra):
         "versions": versions,
         "problems": actions.response_problems(procurement, content) if response else [],
         "open": procurement.accepts_tenders(),
+        "has_summary": procurement.summaries.filter(supplier=supplier).exists(),
         **extra,
     }
 
