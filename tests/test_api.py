@@ -328,3 +328,47 @@ def test_evaluation_and_award_through_the_api(client, opened, northshire, ian, j
     )
     assert "Assessment summary for Acme Facilities Ltd" in summary.json()["text"]
     assert client.post(f"/api/v1/procurements/{pid}/contract", **bearer(buyer)).status_code == 409
+
+
+def test_a_draft_is_changed_and_a_clarification_published_through_the_api(
+    client, northshire, ian, northshire_token
+):
+    from tests.conftest import draft_procurement
+
+    draft = draft_procurement(northshire, ian)
+    response = client.patch(
+        f"/api/v1/procurements/{draft.pk}",
+        {"title": "Parks and verges"},
+        content_type="application/json",
+        **bearer(northshire_token),
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Parks and verges"
+    bad = client.patch(
+        f"/api/v1/procurements/{draft.pk}",
+        {"region": "XX"},
+        content_type="application/json",
+        **bearer(northshire_token),
+    )
+    assert bad.status_code == 400 and list(bad.json()["errors"]) == ["region"]
+    published = client.post(f"/api/v1/procurements/{draft.pk}/publish", **bearer(northshire_token))
+    assert published.status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/procurements/{draft.pk}",
+            {"title": "Too late"},
+            content_type="application/json",
+            **bearer(northshire_token),
+        ).status_code
+        == 409
+    )
+    clarification = client.post(
+        f"/api/v1/procurements/{draft.pk}/clarifications",
+        {"question": "Site visits", "answer": "On 3 December."},
+        content_type="application/json",
+        **bearer(northshire_token),
+    )
+    assert clarification.status_code == 201
+    public = client.get(f"/api/v1/opportunities/{published.json()['reference']}").json()
+    assert public["title"] == "Parks and verges"
+    assert [c["answer"] for c in public["clarifications"]] == ["On 3 December."]

@@ -433,3 +433,60 @@ def answer(request, procurement_id: int, clarification_id: int, body: AnswerIn):
         clarification, by=request.auth.user, answer=body.answer, question=body.question, request=request
     )
     return {"id": c.pk, "question": c.question, "answer": c.answer, "answered_at": c.answered_at}
+
+
+class DraftChangesIn(Schema):
+    title: str | None = None
+    description: str | None = None
+    category: str | None = None
+    main_cpv: str | None = None
+    value_excl_vat: Decimal | None = None
+    vat: Decimal | None = None
+    region: str | None = None
+    procedure: str | None = None
+    clarification_deadline: datetime | None = None
+    submission_deadline: datetime | None = None
+    expected_award_date: date | None = None
+    contract_start: date | None = None
+    contract_end: date | None = None
+
+
+@router.patch(
+    "/procurements/{procurement_id}",
+    response=ProcurementOut,
+    tags=["buying"],
+    summary="Change a draft (published procurements change by amendment)",
+)
+def update(request, procurement_id: int, body: DraftChangesIn):
+    request.auth.require_write()
+    p = _buyer_procurement(request, procurement_id)
+    form = ProcurementForm(instance=p)
+    data = {name: form[name].value() for name in form.fields}
+    data["main_cpv_code"] = p.main_cpv_id
+    changes = body.dict(exclude_unset=True)
+    if "main_cpv" in changes:
+        changes["main_cpv_code"] = changes.pop("main_cpv")
+    data.update(changes)
+    form = validated(ProcurementForm, {k: v for k, v in data.items() if v is not None}, instance=p)
+    actions.update_draft(p, form, by=request.auth.user, request=request)
+    return _procurement_out(p)
+
+
+class BuyerClarificationIn(Schema):
+    question: str
+    answer: str
+
+
+@router.post(
+    "/procurements/{procurement_id}/clarifications",
+    response={201: BuyerClarificationOut},
+    tags=["buying"],
+    summary="Publish a clarification of the buyer's own",
+)
+def publish_clarification(request, procurement_id: int, body: BuyerClarificationIn):
+    request.auth.require_write()
+    p = _buyer_procurement(request, procurement_id)
+    c = actions.publish_clarification(
+        p, by=request.auth.user, question=body.question, answer=body.answer, request=request
+    )
+    return Status(201, {"id": c.pk, "question": c.question, "answer": c.answer, "answered_at": c.answered_at})
