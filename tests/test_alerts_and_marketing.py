@@ -219,3 +219,24 @@ def test_the_digest_window_moves_on(northshire, ian, alice, acme, commit, mailou
         send_daily_digests()
     subscription.refresh_from_db()
     assert subscription.last_digest_at is not None
+
+
+def test_the_privacy_officer_searches_the_communications_archive(client, alice, commit, mailoutbox):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import make_user
+
+    privacy.give_marketing_consent(alice, source="test")
+    with commit():
+        privacy.send_marketing(subject="Frameworks news", body="Hello.", users=[alice])
+    officer = make_user("po@tenderbox.example", "Pat Officer", is_staff=True, is_superuser=True)
+    TOTPDevice.objects.create(user=officer, name="App", key="00" * 20, confirmed=True)
+    sign_in(client, officer)
+    page = client.get("/admin/notifications/message/", {"q": "alice@acme.example"}).content.decode()
+    assert "Frameworks news" in page
+    assert (
+        client.get("/admin/notifications/message/", {"q": "nobody@x.example"})
+        .content.decode()
+        .count("Frameworks news")
+        == 0
+    )
