@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
+from tenderbox.analytics.consent import current_choice
 from tenderbox.lib.uk import region_name
 
 
@@ -43,6 +44,7 @@ def environment(**options) -> Environment:
             "get_messages": get_messages,
             "csp_nonce": csp_nonce,
             "region_name": region_name,
+            "cookie_choice": current_choice,  # None until the person chooses: the banner asks
         }
     )
     env.filters.update({"datetime": format_datetime, "date": format_date})

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tenderbox.organisations",
     "tenderbox.notifications",
     "tenderbox.privacy",
+    "tenderbox.analytics",
     "tenderbox.tenders",
     "tenderbox.submissions",
     "tenderbox.evaluation",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Counts page views only for people who accepted analytics cookies (analytics/middleware.py).
+    "tenderbox.analytics.middleware.AnalyticsMiddleware",
     "tenderbox.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -1,11 +1,17 @@
 """Public pages of the portal."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
+from tenderbox.analytics import consent
+from tenderbox.analytics.forms import CookieChoiceForm
+from tenderbox.lib.views import posted, render_form, safe_next, same_origin_or_csrf_token
 from tenderbox.privacy.map import Category, privacy_map
 from tenderbox.privacy.register import PURPOSES
 from tenderbox.privacy.retention import RULES
@@ -32,8 +38,38 @@ def privacy(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@same_origin_or_csrf_token
 def cookies(request):
-    return render(request, "portal/cookies.html", {"session_hours": settings.SESSION_COOKIE_AGE // 3600})
+    """The cookies page, and where both its form and the cookie banner's buttons post the choice.
+
+    The choice is kept only in the browser (`cookies_policy`), never against a person. The banner
+    sends `next`, the page it was on, and goes back there; the page's own form comes back here.
+    """
+    choice = consent.current_choice(request)
+    initial = {"analytics": "yes" if choice.analytics else "no"} if choice else {}
+    form = CookieChoiceForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        accepted = form.cleaned_data["analytics"]
+        if "next" in request.POST:
+            response = redirect(safe_next(request, reverse("portal:home")))
+            word = "accepted" if accepted else "rejected"
+            messages.success(request, f"You’ve {word} analytics cookies.", extra_tags="cookie-banner")
+        else:
+            response = redirect("portal:cookies")
+            messages.success(request, "You’ve set your cookie preferences.")
+        consent.remember_choice(request, response, analytics=accepted)
+        return response
+    context = {
+        "form": form,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "policy_cookie": consent.POLICY_COOKIE,
+        "analytics_cookie": consent.ANALYTICS_COOKIE,
+    }
+    return render_form(request, "portal/cookies.html", context, invalid=bool(form.errors))
 
 
 def accessibility(request):
