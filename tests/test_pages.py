@@ -71,3 +71,12 @@ def test_an_empty_submission_is_refused_with_the_missing_fields(client, alice, a
         response = client.post(path, {})
         assert response.status_code == 400, path
         assert message in response.content.decode(), path
+
+
+def test_a_forged_form_gets_a_clear_403_page(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/account/sign-in", {"email": "a@b.example", "password": "x"})
+    assert response.status_code == 403
+    assert "Sorry, this form has expired" in response.content.decode()

@@ -36,3 +36,13 @@ def server_error(request):
         {"title": "Sorry, there is a problem with the service", "text": "Try again later."},
         status=500,
     )
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (expired page or a forged post), as a GOV.UK page rather than Django's plain one."""
+    return render(
+        request,
+        "portal/error.html",
+        {"title": "Sorry, this form has expired", "text": "Go back, reload the page and try again."},
+        status=403,
+    )
