@@ -50,7 +50,21 @@ def test_an_unknown_page_is_a_govuk_404(client, db):
 
 def test_health_reports_the_database(client, db):
     response = client.get("/health")
-    assert (response.status_code, response.json()) == (200, {"database": "ok"})
+    assert (response.status_code, response.json()) == (
+        200,
+        {"database": "ok", "task_queue": "ok", "storage": "ok"},
+    )
+
+
+def test_health_names_what_failed(client, db, monkeypatch):
+    from tenderbox.portal import views
+
+    def broken():
+        raise OSError("Redis is down")
+
+    monkeypatch.setattr(views, "_check_task_queue", broken)
+    response = client.get("/health")
+    assert (response.status_code, response.json()["task_queue"]) == (503, "unavailable")
 
 
 def test_the_openapi_schema_is_at_a_stable_url(client, db):

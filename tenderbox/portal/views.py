@@ -82,12 +82,32 @@ def contact(request):
 
 @never_cache
 def health(request):
-    """For the load balancer: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:  # noqa: BLE001 - any failure means unhealthy, and is reported as such
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database}, status=status)
+    """For the load balancer: 200 when the database, the task queue and file storage answer; 503 and
+    which one failed otherwise."""
+    checks = {"database": _check_database, "task_queue": _check_task_queue, "storage": _check_storage}
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception:  # noqa: BLE001 - any failure means unhealthy, and is reported as such
+            results[name] = "unavailable"
+    status = 200 if all(v == "ok" for v in results.values()) else 503
+    return JsonResponse(results, status=status)
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_task_queue():
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.pending_count()  # reads the queue's storage (SQLite file or Redis)
+
+
+def _check_storage():
+    from django.core.files.storage import default_storage
+
+    default_storage.exists("health-check")
