@@ -1,10 +1,11 @@
-"""UK working days.
+"""UK working days, and calendar months for retention periods.
 
 Procurement Act 2023 s.123: a "working day" is any day other than a Saturday, a Sunday, Christmas
 Day, Good Friday or a bank holiday in any part of the United Kingdom. Bank holidays come from the
 `holidays` package for each nation (England, Wales, Scotland, Northern Ireland), united.
 """
 
+import calendar
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -60,3 +61,27 @@ def end_of_day(day: date) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return timezone.localtime(moment).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The first instant of a UK calendar day, as an aware datetime (midnight always exists in the UK)."""
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (earlier when negative), clamped to the month's end:
+    31 January + 1 month is 28 (or 29) February; 29 February + 12 months is 28 February."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def latest_start_ended_by(day: date, months: int) -> date:
+    """The latest day a period of `months` months can start on and have ended by `day`, that is the
+    largest `start` with `add_months(start, months) <= day`. Because add_months never goes backwards,
+    every earlier start has ended too, so a database filter `start <= this` finds exactly the periods
+    that have run out. Clamping makes up to three later starts land on the same month end."""
+    latest = add_months(day, -months)
+    while add_months(latest + timedelta(days=1), months) <= day:
+        latest += timedelta(days=1)
+    return latest

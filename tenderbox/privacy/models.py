@@ -1,4 +1,4 @@
-"""Consent records."""
+"""Consent records, legal holds and the retention job's own records."""
 
 from django.conf import settings
 from django.db import models
@@ -98,3 +98,173 @@ class Restriction(models.Model):
 
     def __str__(self):
         return "Restriction of processing"
+
+
+class LegalHoldQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(lifted_at=None)
+
+
+class LegalHold(models.Model):
+    """A legal hold on one person, organisation or procurement (exactly one): while it is in force, no
+    retention rule purges, deletes or anonymises their records, and erasure waits (UK GDPR Art.
+    17(3)(e), legal claims). Placed and lifted by Tenderbox staff in the admin site, each audited.
+
+    States: in force (`lifted_at` empty) and lifted. A hold is never edited or deleted by hand: a new
+    reason is a new hold; the retention job deletes a lifted hold 12 months after it was lifted.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_holds",
+        help_text="Person whose records are held.",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_holds",
+        help_text="Organisation whose records are held.",
+    )
+    procurement = models.ForeignKey(
+        "tenders.Procurement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_holds",
+        help_text="Procurement whose records (tenders included) are held.",
+    )
+    reason = models.TextField(
+        help_text="Why the records must be kept: the reference of the claim, request or order (no names)."
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Staff who placed it."
+    )
+    placed_at = models.DateTimeField(default=timezone.now, help_text="When it was placed.")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Staff who lifted it.",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="When it was lifted.")
+
+    objects = LegalHoldQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-placed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, organisation__isnull=True, procurement__isnull=True)
+                    | models.Q(user__isnull=True, organisation__isnull=False, procurement__isnull=True)
+                    | models.Q(user__isnull=True, organisation__isnull=True, procurement__isnull=False)
+                ),
+                name="legal_hold_exactly_one_target",
+                violation_error_message="Choose exactly one person, organisation or procurement to hold.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Legal hold #{self.pk} on {self.target_label}"
+
+    @property
+    def target_label(self) -> str:
+        """The held record as app_label.model #pk (no names: the label appears in audit and logs)."""
+        if self.user_id:
+            return f"accounts.user #{self.user_id}"
+        if self.organisation_id:
+            return f"organisations.organisation #{self.organisation_id}"
+        return f"tenders.procurement #{self.procurement_id}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
+
+
+class RetentionNotice(models.Model):
+    """That a person was told their unused account will be removed (privacy policy 4.1), and when.
+
+    Counted from one moment of activity (`activity_at`: the last sign-in, or registration): signing
+    in again moves that moment, so the notice no longer applies and the clock starts again.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="retention_notice",
+        help_text="Person told.",
+    )
+    activity_at = models.DateTimeField(help_text="The last sign-in (or registration) the notice counts from.")
+    warned_at = models.DateTimeField(help_text="When the notice was sent.")
+    removal_on = models.DateField(help_text="The day the person was told the account would be removed.")
+
+    def __str__(self):
+        return f"Retention notice for user {self.user_id}"
+
+
+class RetentionRun(models.Model):
+    """One application of the retention rules (`tenderbox retention`, and the daily job).
+
+    States: running (`running` true, `finished_at` empty) and finished. At most one run is running:
+    a run that crashed stays running and the next invocation resumes it from its cursors. A dry run
+    writes nothing, not even a run, so that it provably changes nothing.
+    """
+
+    started_at = models.DateTimeField(default=timezone.now, help_text="When the run began.")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When every population was done.")
+    running = models.BooleanField(default=True, help_text="True until finished; unique while true.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["running"], condition=models.Q(running=True), name="one_retention_run_at_a_time"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(running=True, finished_at__isnull=True)
+                | models.Q(running=False, finished_at__isnull=False),
+                name="retention_run_finished_iff_not_running",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Retention run #{self.pk}"
+
+
+class RetentionCursor(models.Model):
+    """How far a run has gone through one population, and what it did there.
+
+    Each batch commits its actions, their audit events and the advance of this row in one transaction,
+    so a crash loses at most the batch in progress, which the resumed run does again from `last_pk`
+    (and which was rolled back, so nothing is done twice). The counts are the run's totals.
+    """
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="cursors")
+    population = models.CharField(max_length=40, help_text="Key of the retention policy.")
+    last_pk = models.CharField(
+        max_length=64, blank=True, help_text="Primary key of the last row dealt with; empty: none yet."
+    )
+    done = models.BooleanField(default=False, help_text="Every row of the population was dealt with.")
+    applied = models.PositiveBigIntegerField(default=0, help_text="Rows deleted, anonymised or blanked.")
+    warned = models.PositiveBigIntegerField(default=0, help_text="People told of a coming removal.")
+    notice_running = models.PositiveBigIntegerField(default=0, help_text="Due, but the notice runs.")
+    kept_by_floor = models.PositiveBigIntegerField(default=0, help_text="Due, but under a floor.")
+    held = models.PositiveBigIntegerField(default=0, help_text="Due, but under a legal hold.")
+    kept = models.PositiveBigIntegerField(default=0, help_text="Due, but kept for a stated reason.")
+    not_due = models.PositiveBigIntegerField(default=0, help_text="Looked at, not yet due.")
+
+    class Meta:
+        ordering = ["run", "population"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "population"], name="retention_cursor_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.population} in run {self.run_id}"

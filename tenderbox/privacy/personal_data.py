@@ -58,7 +58,42 @@ PERSONAL = [
     ),
 ]
 
+PERSONAL += [
+    *fields(
+        "privacy.LegalHold",
+        "user",
+        C.LINK,
+        ("privacy_rights",),
+        "legal_hold",
+        erasure=E.KEEP,
+        note="A hold stops erasure of the person it names while it is in force (Art. 17(3)(e)).",
+    ),
+    *fields(
+        "privacy.LegalHold",
+        "placed_by lifted_by",
+        C.LINK,
+        ("privacy_rights",),
+        "legal_hold",
+        erasure=E.FOLLOWS,
+        note="Staff who placed or lifted it; points at the account.",
+    ),
+    *fields(
+        "privacy.RetentionNotice",
+        "user activity_at warned_at removal_on",
+        C.ACCOUNT,
+        ("portal_service",),
+        "account_unused",
+        erasure=E.DELETE,
+        note="That the person was told their unused account would be removed, and when.",
+    ),
+]
+
 NOT_PERSONAL = {
+    "privacy.LegalHold": "id organisation procurement reason placed_at lifted_at",
+    "privacy.RetentionNotice": "id",
+    "privacy.RetentionRun": "id started_at finished_at running",
+    "privacy.RetentionCursor": "id run population last_pk done applied warned notice_running kept_by_floor "
+    "held kept not_due",
     "privacy.ConsentRecord": "id",
     "privacy.MarketingSuppression": "id",
     "privacy.Objection": "id",

@@ -2,8 +2,10 @@
 
 The numbers come from the privacy policy section 4 and the law (see ../shared/PRIVACY.md, copied
 into docs/privacy-map.md's rule table). A floor ("at least") blocks erasure and purges until it
-passes; a ceiling ("up to", "no longer than") is a deadline to purge. The scheduled job that
-applies them belongs to the retention work; here each rule is declared once and named by the map.
+passes; a ceiling ("up to", "no longer than") is a deadline to purge. Each rule is declared once
+here and named by the map; `privacy/retention_engine.py` applies them daily, one policy per
+population of records (rules with no population yet, such as frameworks, spend and fees, are
+declared so that the map and the notice can name them, and get a policy when their models exist).
 """
 
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ class RetentionRule:
     kind: Kind
     source: str
     months: int | None = None
+    # Days before the deadline that the person is told, so they can keep the account by signing in.
+    warn_days: int | None = None
 
 
 RULES: dict[str, RetentionRule] = {
@@ -33,11 +37,13 @@ RULES: dict[str, RetentionRule] = {
     for r in [
         RetentionRule(
             "account_unused",
-            "Purged or anonymised 12 months after registration or last use of the service.",
+            "Purged or anonymised 12 months after registration or last use of the service; the person "
+            "is told 30 days before and keeps the account by signing in.",
             "registration, or the last sign-in",
             Kind.CEILING,
             "Privacy policy 4.1",
             months=12,
+            warn_days=30,
         ),
         RetentionRule(
             "lapsed_account_transactions",
@@ -142,6 +148,15 @@ RULES: dict[str, RetentionRule] = {
             "the organisation's last use of the service",
             Kind.CEILING,
             "Privacy policy 4.1",
+            months=12,
+        ),
+        RetentionRule(
+            "legal_hold",
+            "A legal hold is kept while it is in force and for 12 months after it is lifted, as the "
+            "record of why records outlived their rule.",
+            "lifting of the hold",
+            Kind.CEILING,
+            "UK GDPR Art. 17(3)(e) (legal claims); Art. 5(2) (accountability)",
             months=12,
         ),
     ]

@@ -138,6 +138,18 @@ class Response(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True, help_text="When the latest version went in.")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    shortened_retention_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the supplier asked in writing for its tender data to be kept no longer than the "
+        "legal floor (privacy policy 4.1.1).",
+    )
+    retention_purged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When retention purged the sealed content, draft and documents; the rows, times and "
+        "receipt hashes stay as the record.",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["procurement", "supplier"], name="response_unique")]
@@ -168,6 +180,8 @@ class Response(models.Model):
 
 class ResponseVersion(models.Model):
     """One sealed submission. Never changed after it is written; a resubmission is a new version.
+    The one exception is retention: when its rule runs out, `sealed` is emptied (the row, number,
+    times and receipt hash stay as the record; see privacy/retention_engine.py).
 
     `sealed` is the HPKE ciphertext of the whole response (answers, prices, declarations and the
     keys of its documents). `receipt_sha256` is the SHA-256 of the response's canonical plaintext:

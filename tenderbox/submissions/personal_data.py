@@ -50,7 +50,8 @@ PERSONAL = [
         "tender_submission",
         export=X.DESCRIBE,
         erasure=E.KEEP,
-        note="Sealed until opening; kept under the tender retention floor (PA23 s.98).",
+        note="Sealed until opening; kept under the tender retention floor (PA23 s.98), then emptied by "
+        "retention.",
     ),
     Field(
         "submissions.ResponseDocument",
@@ -69,7 +70,7 @@ PERSONAL = [
         "tender_submission",
         export=X.DESCRIBE,
         erasure=E.KEEP,
-        note="Encrypted; part of the tender record.",
+        note="Encrypted; part of the tender record until retention purges it.",
     ),
     Field(
         "submissions.SupplierProfile",
@@ -121,7 +122,8 @@ NOT_PERSONAL = {
     "submissions.ProcurementKey": "id procurement public_key wrapped_private_key created_at",
     "submissions.SupplierProfile": "id supplier updated_at declarations_confirmed_at",
     "submissions.ProfileDocument": "id supplier kind wrapped_key content_type size sha256 uploaded_at",
-    "submissions.Response": "id procurement supplier status created_at updated_at submitted_at withdrawn_at",
+    "submissions.Response": "id procurement supplier status created_at updated_at submitted_at withdrawn_at "
+    "shortened_retention_requested_at retention_purged_at",
     "submissions.ResponseVersion": "id response number submitted_at receipt_sha256 idempotency_key",
     "submissions.ResponseDocument": "id response wrapped_key content_type size sha256 uploaded_at in_draft",
     "submissions.OpeningApproval": "id procurement approved_at",

@@ -1,0 +1,22 @@
+"""The daily retention job, queued by Huey's scheduler at 03:30 (UK time), when the portal is quiet.
+
+Safe to run twice or to overlap: at most one retention run is in progress, a second invocation
+resumes the same run, and each batch locks its cursor before it reads its rows.
+"""
+
+from django.tasks import task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from tenderbox.privacy import retention_engine
+
+
+@task
+def apply_retention_task() -> dict:
+    result = retention_engine.run()
+    return {p.policy.key: p.tally.applied for p in result.populations}
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def daily_retention():
+    apply_retention_task.enqueue()
