@@ -178,3 +178,14 @@ def test_the_evaluators_queue_shows_nothing_before_opening(client, sealed, procu
     assert "sealed" in page.content.decode()
     response = client.get(f"/evaluation/{assignment.pk}/tenders/{sealed.pk}")
     assert response.status_code == 409 and MARKER not in response.content.decode()
+
+
+def test_a_purged_tender_says_so_instead_of_failing(client, sealed, procurement, helen, ian):
+    with _after_deadline(procurement):
+        actions.approve_opening(procurement, by=helen)
+        actions.approve_opening(procurement, by=ian)
+        ResponseVersion.objects.filter(pk=sealed.pk).update(sealed=b"")
+        sign_in(client, ian)
+        response = client.get(f"/buying/{procurement.pk}/tenders/{sealed.pk}")
+    assert response.status_code == 409
+    assert "deleted at the end of its retention period" in response.content.decode()

@@ -448,6 +448,11 @@ def is_opened(procurement: Procurement) -> bool:
 def read_version(version: ResponseVersion) -> dict:
     """The plaintext of a sealed version: only once the procurement's tenders are opened."""
     procurement = version.response.procurement
+    if not is_opened(procurement):
+        raise crypto.SealedError("Tenders stay sealed until they are opened after the deadline.")
+    if not version.sealed:
+        # The retention job purged the content; the record (times, receipt hash) stays.
+        raise Conflict("This tender's content was deleted at the end of its retention period.")
     key = ProcurementKey.objects.get(procurement=procurement)
     plaintext = crypto.open_sealed(
         bytes(key.wrapped_private_key),
