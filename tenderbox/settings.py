@@ -213,6 +213,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tenderbox <no-reply@tenderbo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL", "privacy@tenderbox.localhost")
 
+# The cache holds rate-limit counters: shared through Redis in production (CACHE_REDIS_URL), per
+# process on the embedded default.
+_cache_redis = env_str("CACHE_REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_redis}
+    if _cache_redis
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Background work: django.tasks run by Huey. SQLite storage on the embedded default; Redis when
 # HUEY_REDIS_URL is set (production), where any number of `tenderbox worker` processes consume.
 _huey_redis = env_str("HUEY_REDIS_URL")

@@ -21,6 +21,14 @@ PASSWORD = "correct horse battery staple"
 TOTP_HEX = "3132333435363738393031323334353637383930"
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_user(email: str, name: str, **extra) -> User:
     now = timezone.now()
     return User.objects.create_user(

@@ -34,6 +34,7 @@ from tenderbox.accounts.forms import (
 )
 from tenderbox.audit.chain import record
 from tenderbox.lib.errors import DomainError
+from tenderbox.lib.ratelimit import limit_posts
 from tenderbox.lib.views import posted, render_form, safe_next
 from tenderbox.organisations.access import memberships_for_user
 from tenderbox.organisations.actions import find_invitation, sign_up_by_invitation, sign_up_supplier
@@ -55,6 +56,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("sign-up", per_ip=10, window=3600)
 def sign_up(request):
     """A new supplier with its organisation, or (through an invitation) a person joining one."""
     if request.user.is_authenticated:
@@ -102,6 +104,7 @@ def verify_email(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("verify-again", per_ip=10, window=3600)
 def resend_verification(request):
     form = EmailForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -294,6 +297,7 @@ def disable_two_factor(request):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_posts("password-reset", per_ip=10, window=3600)
 def password_reset(request):
     form = EmailForm(posted(request))
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,10 @@ class Principal:
     user: object
     token: ApiToken | None = None
 
+    def __str__(self):
+        # The throttle's key: one bucket per person, and one per token.
+        return f"user:{self.user.pk}:token:{self.token.pk if self.token else '-'}"
+
     @property
     def organisation_id(self) -> int | None:
         return self.token.organisation_id if self.token else None

@@ -7,6 +7,7 @@ site, with their session. Errors always have the body {"detail": "…"}.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from tenderbox.api.auth import SessionAuth, TokenAuth
 from tenderbox.lib.errors import DomainError
@@ -18,6 +19,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=[TokenAuth(), SessionAuth()],
+    # Per caller: a token or person 600 requests a minute, an anonymous address 120 (429 beyond).
+    throttle=[AnonRateThrottle("120/m"), AuthRateThrottle("600/m")],
 )
 
 

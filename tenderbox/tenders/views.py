@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenderbox.lib.errors import DomainError
+from tenderbox.lib.ratelimit import limit_posts
 from tenderbox.lib.views import posted, render_form, uploaded
 from tenderbox.tenders import access, actions
 from tenderbox.tenders.forms import (
@@ -105,6 +106,7 @@ def register_interest(request, reference):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("clarification", per_ip=60, window=3600, per_user=20)
 def ask_question(request, reference, supplier_id):
     procurement = access.get_public_procurement(reference)
     supplier = access.get_supplier_for_user(request.user, supplier_id)
