@@ -13,6 +13,7 @@ from tenderbox.analytics import consent
 from tenderbox.analytics.forms import CookieChoiceForm
 from tenderbox.lib.views import posted, render_form, safe_next, same_origin_or_csrf_token
 from tenderbox.privacy.map import Category, privacy_map
+from tenderbox.privacy.models import Processor
 from tenderbox.privacy.register import PURPOSES
 from tenderbox.privacy.retention import RULES
 
@@ -34,6 +35,7 @@ def privacy(request):
             "category_enum": Category,
             "notice_version": settings.PRIVACY_NOTICE_VERSION,
             "privacy_email": settings.PRIVACY_OFFICER_EMAIL,
+            "processors": Processor.objects.all(),
         },
     )
 

@@ -104,3 +104,57 @@ def send_marketing(*, subject: str, body: str, users) -> int:
         )
         sent += 1
     return sent
+
+
+def submit_complaint(*, name: str, email: str, details: str, user=None, request=None):
+    """Record a complaint and acknowledge it at once (the law allows up to 30 days)."""
+    from tenderbox.notifications.actions import send_email
+    from tenderbox.privacy.models import Complaint
+
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            name=name.strip(),
+            email=email.strip(),
+            details=details.strip(),
+            user=user if user is not None and user.is_authenticated else None,
+        )
+        complaint.status = Complaint.Status.ACKNOWLEDGED
+        complaint.acknowledged_at = timezone.now()
+        complaint.save(update_fields=["status", "acknowledged_at"])
+        record("privacy.complaint_received", actor=complaint.user, obj=complaint, request=request)
+        send_email(
+            to=complaint.email,
+            user=complaint.user,
+            subject="We have received your complaint",
+            template="privacy/email/complaint_acknowledged.txt",
+            context={"complaint": complaint},
+            purpose="privacy_rights",
+        )
+    return complaint
+
+
+def close_complaint(complaint, *, outcome: str, by, request=None):
+    """Tell the complainant the outcome and their right to complain to the ICO."""
+    from tenderbox.lib.errors import Conflict, DomainError
+    from tenderbox.notifications.actions import send_email
+    from tenderbox.privacy.models import Complaint
+
+    if not outcome.strip():
+        raise DomainError("Write the outcome: the complainant is told it.")
+    if complaint.status == Complaint.Status.CLOSED:
+        raise Conflict("This complaint is already closed.")
+    with transaction.atomic():
+        complaint.outcome = outcome.strip()
+        complaint.status = Complaint.Status.CLOSED
+        complaint.closed_at = timezone.now()
+        complaint.save(update_fields=["outcome", "status", "closed_at"])
+        record("privacy.complaint_closed", actor=by, obj=complaint, request=request)
+        send_email(
+            to=complaint.email,
+            user=complaint.user,
+            subject="The outcome of your complaint",
+            template="privacy/email/complaint_outcome.txt",
+            context={"complaint": complaint},
+            purpose="privacy_rights",
+        )
+    return complaint

@@ -11,7 +11,7 @@ from django.urls import path
 from tenderbox.lib.errors import DomainError
 from tenderbox.privacy import retention_engine
 from tenderbox.privacy.holds import lift_legal_hold, place_legal_hold
-from tenderbox.privacy.models import LegalHold, RetentionCursor, RetentionRun
+from tenderbox.privacy.models import Breach, Complaint, LegalHold, Processor, RetentionCursor, RetentionRun
 
 TARGETS = ["user", "organisation", "procurement"]
 
@@ -114,3 +114,67 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Processor)
+class ProcessorAdmin(admin.ModelAdmin):
+    """The register of processors; the public privacy page renders it."""
+
+    list_display = ["name", "service", "location", "due_diligence_on", "agreement_in_place"]
+
+
+@admin.register(Breach)
+class BreachAdmin(admin.ModelAdmin):
+    """The breach log, with the 72-hour reporting deadline shown and overdue reports flagged."""
+
+    list_display = [
+        "became_aware_at",
+        "risk_to_people",
+        "high_risk",
+        "ico_deadline",
+        "reported_to_ico_at",
+        "overdue",
+    ]
+    readonly_fields = ["recorded_by"]
+
+    @admin.display(boolean=True, description="ICO report overdue")
+    def overdue(self, obj):
+        return obj.report_overdue()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    """Complaints: acknowledged on receipt; writing an outcome closes the complaint and tells the person
+    (with their right to go to the ICO)."""
+
+    list_display = ["received_at", "name", "status", "acknowledge_by", "closed_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "email", "details"]
+    readonly_fields = [
+        "name",
+        "email",
+        "user",
+        "details",
+        "received_at",
+        "status",
+        "acknowledged_at",
+        "closed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from tenderbox.privacy.actions import close_complaint
+
+        if "outcome" in form.changed_data and obj.status != Complaint.Status.CLOSED:
+            close_complaint(
+                Complaint.objects.get(pk=obj.pk), outcome=obj.outcome, by=request.user, request=request
+            )
+        else:
+            super().save_model(request, obj, form, change)

@@ -268,3 +268,91 @@ class RetentionCursor(models.Model):
 
     def __str__(self):
         return f"{self.population} in run {self.run_id}"
+
+
+class Processor(models.Model):
+    """A third party that processes personal data for Tenderbox (UK GDPR Art. 28): what it processes,
+    when due diligence was last done, and whether a processing agreement is in place (policy 5.1, 5.3)."""
+
+    name = models.CharField(max_length=200)
+    service = models.CharField(max_length=200, help_text="What it does for Tenderbox (hosting, email...).")
+    data_processed = models.TextField(help_text="Which categories of personal data it processes.")
+    location = models.CharField(max_length=100, help_text="Where the data is processed (UK, EEA...).")
+    due_diligence_on = models.DateField(help_text="When its security and compliance were last checked.")
+    agreement_in_place = models.BooleanField(default=False, help_text="A written Art. 28 agreement exists.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Breach(models.Model):
+    """A personal-data breach (Arts. 33-34): every breach is recorded; one with a risk is reported to the
+    ICO without undue delay and where feasible within 72 hours of becoming aware."""
+
+    description = models.TextField(help_text="What happened, the data and people affected.")
+    became_aware_at = models.DateTimeField(
+        help_text="When Tenderbox became aware (the 72-hour clock starts)."
+    )
+    risk_to_people = models.BooleanField(
+        default=True, help_text="Whether it is likely to risk people's rights."
+    )
+    high_risk = models.BooleanField(default=False, help_text="High risk: the people affected must be told.")
+    reported_to_ico_at = models.DateTimeField(null=True, blank=True)
+    people_told_at = models.DateTimeField(null=True, blank=True)
+    actions_taken = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-became_aware_at"]
+
+    def __str__(self):
+        return f"Breach of {self.became_aware_at:%Y-%m-%d}"
+
+    @property
+    def ico_deadline(self):
+        from datetime import timedelta
+
+        return self.became_aware_at + timedelta(hours=72)
+
+    def report_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.risk_to_people and self.reported_to_ico_at is None and now > self.ico_deadline
+
+
+class Complaint(models.Model):
+    """A complaint about how Tenderbox handles personal data (Data (Use and Access) Act 2025: from
+    19 June 2026 controllers must facilitate complaints, acknowledge them within 30 days, and tell the
+    outcome). States: received, acknowledged, closed (with an outcome naming the right to go to the ICO).
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200, help_text="The complainant's name.")
+    email = models.EmailField(help_text="Where to reply.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
+    )
+    details = models.TextField(help_text="The complaint.")
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.RECEIVED)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True, help_text="The outcome, told to the complainant.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"Complaint of {self.received_at:%Y-%m-%d}"
+
+    @property
+    def acknowledge_by(self):
+        from datetime import timedelta
+
+        return self.received_at + timedelta(days=30)

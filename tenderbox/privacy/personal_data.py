@@ -86,6 +86,24 @@ PERSONAL += [
         erasure=E.DELETE,
         note="That the person was told their unused account would be removed, and when.",
     ),
+    *fields(
+        "privacy.Complaint",
+        "name email user details received_at outcome",
+        C.COMMUNICATIONS,
+        ("privacy_rights",),
+        "consent_evidence",
+        erasure=E.KEEP,
+        note="Kept to show how the complaint was handled; erased 12 months after it closed.",
+    ),
+    Field(
+        "privacy.Breach",
+        "recorded_by",
+        C.LINK,
+        ("security",),
+        "security_log",
+        erasure=E.FOLLOWS,
+        note="Points at the staff account.",
+    ),
 ]
 
 NOT_PERSONAL = {
@@ -98,4 +116,8 @@ NOT_PERSONAL = {
     "privacy.MarketingSuppression": "id",
     "privacy.Objection": "id",
     "privacy.Restriction": "id",
+    "privacy.Processor": "id name service data_processed location due_diligence_on agreement_in_place",
+    "privacy.Breach": "id description became_aware_at risk_to_people high_risk reported_to_ico_at "
+    "people_told_at actions_taken",
+    "privacy.Complaint": "id status acknowledged_at closed_at",
 }

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from tenderbox.lib.ratelimit import limit_posts
 from tenderbox.privacy import actions
 from tenderbox.privacy.checks import has_marketing_consent
 from tenderbox.privacy.models import MARKETING_CONSENT_WORDING
@@ -56,3 +57,32 @@ def marketing_unsubscribe(request, token):
         actions.withdraw_marketing_consent(user, via="email unsubscribe link", request=request)
         return render(request, "privacy/unsubscribed.html")
     return render(request, "privacy/unsubscribe.html")
+
+
+@limit_posts("complaint", per_ip=10, window=3600)
+@require_http_methods(["GET", "POST"])
+def complaint(request):
+    from tenderbox.lib.views import posted, render_form
+    from tenderbox.privacy.forms import ComplaintForm
+
+    initial = (
+        {"name": request.user.full_name, "email": request.user.email}
+        if request.user.is_authenticated
+        else None
+    )
+    form = ComplaintForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.submit_complaint(user=request.user, request=request, **form.cleaned_data)
+        return render(request, "privacy/complaint_received.html")
+    return render_form(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": "Complain about how we handle your data",
+            "button": "Send complaint",
+            "intro": "We acknowledge every complaint and tell you the outcome. You can also complain to the "
+            "Information Commissioner's Office at ico.org.uk.",
+        },
+        invalid=bool(form.errors),
+    )
