@@ -254,6 +254,8 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+# A callable(content, filename) that raises DomainError for an infected upload (e.g. via clamd).
+UPLOAD_SCANNER = env_str("UPLOAD_SCANNER", "")
 CSRF_FAILURE_VIEW = "tenderbox.portal.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

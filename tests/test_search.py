@@ -80,3 +80,16 @@ def test_the_atom_feed_lists_published_opportunities(client, three):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     assert response.content.count(b"<entry>") == 3
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=60), cpv=st.text(max_size=12), value_min=st.text(max_size=8))
+def test_no_search_query_makes_the_page_fail(client, db, q, cpv, value_min):
+    response = client.get("/opportunities/", {"q": q, "cpv": cpv, "value_min": value_min})
+    assert response.status_code in (200, 400)
+    api = client.get("/api/v1/opportunities", {"q": q, "cpv": cpv})
+    assert api.status_code in (200, 400, 422)

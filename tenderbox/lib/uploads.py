@@ -88,6 +88,48 @@ def sniff(content: bytes, filename: str) -> str:
     return declared
 
 
+# Office files are ZIP archives: refuse ones that would expand enormously (zip bombs) or that name
+# paths outside themselves (path traversal), though Tenderbox never unpacks them itself.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ARCHIVE_ENTRIES = 5000
+
+
+def check_archive(content: bytes) -> None:
+    import io
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise DomainError("The file is damaged: it cannot be opened.") from None
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise DomainError("The file holds too many parts to be a real document.")
+    unpacked = 0
+    for entry in entries:
+        name = entry.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or ":" in name.split("/")[0]:
+            raise DomainError("The file contains unsafe paths, so it was refused.")
+        unpacked += entry.file_size
+        if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
+            raise DomainError("The file would expand to an unsafe size, so it was refused.")
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DomainError("The file would expand to an unsafe size, so it was refused.")
+
+
+def scan(content: bytes, filename: str) -> None:
+    """The antivirus hook: settings.UPLOAD_SCANNER names a callable(content, filename) that raises
+    DomainError for an infected file (for example one that asks a clamd daemon over its socket).
+    Without one, nothing is scanned."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "UPLOAD_SCANNER", "")
+    if path:
+        import_string(path)(content, filename)
+
+
 def check_upload(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedFile:
     """Read an uploaded file once, refusing it clearly if it is too big or not what it claims."""
     if uploaded is None:
@@ -99,6 +141,9 @@ def check_upload(uploaded, *, max_bytes: int = MAX_UPLOAD_BYTES) -> CheckedFile:
     content = uploaded.read()
     filename = safe_filename(uploaded.name)
     content_type = sniff(content, filename)
+    if "." + filename.rsplit(".", 1)[-1].lower() in ZIP_BASED:
+        check_archive(content)
+    scan(content, filename)
     return CheckedFile(
         content=content,
         filename=filename,
