@@ -1,6 +1,7 @@
 """Uploads: the real type from the content, safe names, zip bombs and path traversal refused, the
 antivirus hook called, and no input making the checks fail in any other way than a clear refusal."""
 
+import contextlib
 import io
 import zipfile
 
@@ -68,7 +69,5 @@ def test_names_are_made_safe(typed, safe):
 @settings(max_examples=200, deadline=None)
 @given(content=st.binary(max_size=2048), name=st.text(max_size=40))
 def test_no_file_makes_the_checks_fail_unclearly(content, name):
-    try:
+    with contextlib.suppress(DomainError):  # a clear refusal is fine; any other exception fails
         sniff(content, safe_filename(name))
-    except DomainError:
-        pass
