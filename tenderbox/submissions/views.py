@@ -18,6 +18,16 @@ def _respond_url(procurement, supplier):
     return reverse("submissions:respond", args=[procurement.reference, supplier.pk])
 
 
+def _respond_page(request, procurement, supplier, response, *, status=200, **extra):
+    """The response page, shown again with what was refused (form errors or a rule's message)."""
+    return render(
+        request,
+        "submissions/respond.html",
+        _response_context(procurement, supplier, response, **extra),
+        status=status,
+    )
+
+
 def _response_context(procurement, supplier, response, form=None, **extra):
     content = actions.load_draft(response) if response else None
     versions = list(response.versions.order_by("-number")) if response else []
@@ -43,7 +53,7 @@ def _response_context(procurement, supplier, response, form=None, **extra):
 def respond(request, reference, supplier_id):
     procurement, supplier, response = access.get_response_for_supplier(request.user, reference, supplier_id)
     if request.method == "GET":
-        return render(request, "submissions/respond.html", _response_context(procurement, supplier, response))
+        return _respond_page(request, procurement, supplier, response)
     try:
         if response is None:
             actions.start_response(procurement, supplier, by=request.user, request=request)
@@ -51,12 +61,7 @@ def respond(request, reference, supplier_id):
         content = actions.load_draft(response)
         form = ResponseForm(request.POST, procurement=procurement, content=content)
         if not form.is_valid():
-            return render(
-                request,
-                "submissions/respond.html",
-                _response_context(procurement, supplier, response, form=form),
-                status=400,
-            )
+            return _respond_page(request, procurement, supplier, response, status=400, form=form)
         actions.save_draft(
             response,
             form.content(content),
@@ -72,12 +77,7 @@ def respond(request, reference, supplier_id):
             )
             return redirect("submissions:receipt", reference, supplier.pk, version.pk)
     except DomainError as exc:
-        return render(
-            request,
-            "submissions/respond.html",
-            _response_context(procurement, supplier, response, error=exc.message),
-            status=exc.status,
-        )
+        return _respond_page(request, procurement, supplier, response, status=exc.status, error=exc.message)
     messages.success(request, "Your draft is saved. Only your organisation can see it.")
     return redirect(_respond_url(procurement, supplier))
 
@@ -94,11 +94,8 @@ def upload(request, reference, supplier_id):
             raise DomainError("Select a file to attach.")
         actions.attach_document(response, form.cleaned_data["file"], by=request.user, request=request)
     except DomainError as exc:
-        return render(
-            request,
-            "submissions/respond.html",
-            _response_context(procurement, supplier, response, upload_error=exc.message),
-            status=exc.status,
+        return _respond_page(
+            request, procurement, supplier, response, status=exc.status, upload_error=exc.message
         )
     messages.success(request, "The document is attached to your draft.")
     return redirect(_respond_url(procurement, supplier))
@@ -156,12 +153,7 @@ def withdraw(request, reference, supplier_id):
     try:
         actions.withdraw(response, by=request.user, request=request)
     except DomainError as exc:
-        return render(
-            request,
-            "submissions/respond.html",
-            _response_context(procurement, supplier, response, error=exc.message),
-            status=exc.status,
-        )
+        return _respond_page(request, procurement, supplier, response, status=exc.status, error=exc.message)
     messages.success(request, "Your tender is withdrawn. You can submit again before the deadline.")
     return redirect(_respond_url(procurement, supplier))
 
