@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "tenderbox.tenders",
     "tenderbox.submissions",
     "tenderbox.evaluation",
+    "tenderbox.frameworks",
+    "tenderbox.contracts",
     "tenderbox.portal",
     "tenderbox.api",
 ]
