@@ -4,6 +4,7 @@ event."""
 
 from datetime import datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -58,9 +59,10 @@ def let_contract(
         raise DomainError("Enter the contract value, more than £0.")
     if ends_on < starts_on:
         raise DomainError("The contract must end on or after the day it starts.")
-    postcode = uk.normalise_postcode(delivery_postcode) if delivery_postcode else ""
-    if delivery_postcode and not postcode:
-        raise DomainError("Enter the delivery postcode as a UK postcode, like SW1A 1AA.")
+    try:
+        postcode = uk.normalise_postcode(delivery_postcode)
+    except ValidationError as exc:
+        raise DomainError("Enter the delivery postcode as a real UK postcode, like SW1A 1AA.") from exc
     with transaction.atomic():
         contract = Contract.objects.create(
             reference=_next_reference(),
