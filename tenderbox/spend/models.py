@@ -202,13 +202,14 @@ class MIReturn(models.Model):
     def scope_label(self) -> str:
         return self.contract.reference if self.contract_id else self.framework.reference
 
-    def supersede(self, *, by_return, at) -> None:
+    def supersede(self, *, at) -> None:
+        """Step aside for a correction. It must happen before the correction is saved (one accepted
+        return per month is a constraint); the action then points `superseded_by` at it."""
         if self.Status.SUPERSEDED not in self.TRANSITIONS[self.Status(self.status)]:
             raise Conflict("This return has already been replaced by a corrected one.")
         self.status = self.Status.SUPERSEDED
         self.superseded_at = at
-        self.superseded_by = by_return
-        self.save(update_fields=["status", "superseded_at", "superseded_by"])
+        self.save(update_fields=["status", "superseded_at"])
 
 
 class ReturnChase(models.Model):
