@@ -24,6 +24,7 @@ from tenderbox.spend import mi, rules
 from tenderbox.spend.models import FeeInvoice, MIReturn, Payment, ReturnChase, SpendRecord, SpendWarning
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 BUYER_ROLES = (Role.ADMIN, Role.BUYER)
 SUPPLIER_ROLES = (Role.ADMIN, Role.BIDDER)
 
@@ -76,7 +77,8 @@ def _totals(qs) -> tuple[Decimal, Decimal, int]:
     from django.db.models import Count
 
     row = qs.aggregate(net=Sum("amount_excl_vat"), vat=Sum("vat"), n=Count("pk"))
-    return row["net"] or ZERO, row["vat"] or ZERO, row["n"]
+    # SQLite sums decimals without their scale (8000, not 8000.00): money always has two places.
+    return (row["net"] or ZERO).quantize(CENT), (row["vat"] or ZERO).quantize(CENT), row["n"]
 
 
 def counted_records(contract):
