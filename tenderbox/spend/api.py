@@ -109,8 +109,7 @@ class SpendIn(Schema):
 def post_spend(request, contract_id: int, body: SpendIn):
     request.auth.require_write()
     contract = access.get_contract_for_buyer(request.auth.user, contract_id, acting_for=_for(request))
-    data = body.dict()
-    data = {k: ("" if v is None else str(v)) for k, v in data.items()}
+    data = {k: ("" if v is None else str(v)) for k, v in body.model_dump().items()}
     form = validated(SpendForm, data)
     record = actions.record_spend(contract, by=request.auth.user, request=request, **form.cleaned_data)
     return Status(201, _record_out(record))

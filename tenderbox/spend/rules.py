@@ -5,7 +5,7 @@ normally say the same); each is in one place so that a framework with other term
 """
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from tenderbox.lib.dates import add_months, working_days_beginning_with
 
@@ -78,9 +78,11 @@ def thresholds_reached(spent: Decimal, value: Decimal) -> list[int]:
 
 
 def percent_of(spent: Decimal, value: Decimal) -> Decimal:
+    """The share spent, to one decimal place, rounded down: 79.96% shows as 79.9%, never as an 80.0%
+    that has not been reached (the warnings compare exactly)."""
     if value <= 0:
         return Decimal("0")
-    return (spent * 100 / value).quantize(Decimal("0.1"))
+    return (spent * 100 / value).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
 
 def check_vat(amount: Decimal, vat: Decimal) -> str | None:
