@@ -121,3 +121,34 @@ def test_a_refused_upload_saves_nothing(call_off, alice, content, rows):
             else:
                 returned = outcome.mi_return
                 assert returned.lines.count() == returned.line_count > 0
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    content=st.binary(max_size=2048),
+    name=st.sampled_from(["r.csv", "r.xlsx", "r", "r.CSV", "../../r.csv"]),
+    period=st.sampled_from(["2026-03", "2026-13", "", "x", "2026-04", "2025-12"]),
+    nil=st.booleans(),
+)
+def test_the_upload_page_and_the_api_never_fail_unclearly(
+    client, call_off, alice, content, name, period, nil
+):
+    from tenderbox.api.actions import create_token
+    from tests.conftest import sign_in
+
+    token = create_token(call_off.supplier, by=alice, name="MI", scope="write", days=30)[1]
+    sign_in(client, alice)
+    with time_machine.travel(TODAY, tick=False):
+        for url, extra in (
+            (f"/spend/contracts/{call_off.pk}/returns", {}),
+            (f"/api/v1/contracts/{call_off.pk}/mi-returns", {"HTTP_AUTHORIZATION": f"Bearer {token}"}),
+        ):
+            before = (MIReturn.objects.count(), SpendRecord.objects.count())
+            data = {"period": period, "file": SimpleUploadedFile(name, content)}
+            if nil:
+                data["nil"] = "true" if extra else "on"
+            response = client.post(url, data, **extra)
+            assert response.status_code in (200, 201, 302, 400, 409), response.content[:300]
+            if response.status_code in (400, 409):
+                assert (MIReturn.objects.count(), SpendRecord.objects.count()) == before
