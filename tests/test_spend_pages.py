@@ -208,3 +208,25 @@ def test_a_framework_wide_upload(client, framework, northshire, acme, helen, ali
     response = client.post(url, {"period": "2026-03", "file": csv_file(line(first.reference))})
     assert response.status_code == 302
     assert MIReturn.objects.get().framework == framework
+
+
+def test_a_framework_wide_return_shows_a_buyer_only_its_own_contracts_part(
+    client, framework, northshire, acme, helen, alice, ian
+):
+    from tests.spend_fixtures import make_buyer
+
+    mine = make_call_off(northshire, acme, helen, framework)
+    elsewhere = make_call_off(make_buyer(helen), acme, helen, framework)
+    actions.submit_return(
+        supplier=acme,
+        by=alice,
+        framework=framework,
+        period=MARCH,
+        uploaded=csv_file(
+            line(mine.reference, "A-1", amount="100.00", vat="20.00"),
+            line(elsewhere.reference, "B-1", amount="7777.00", vat="0"),
+        ),
+    )
+    page = sign_in(client, ian).get(f"/spend/contracts/{mine.pk}/").content.decode()
+    assert "£100.00" in page
+    assert "7,777" not in page and "7,877" not in page

@@ -228,3 +228,37 @@ def test_a_record_cannot_name_another_contract_through_the_form(
     )
     assert list(SpendRecord.objects.values_list("contract", flat=True)) == [call_off.pk]
     assert Decimal("10.00") == SpendRecord.objects.get().amount_excl_vat
+
+
+def test_the_return_file_is_read_by_its_supplier_buyer_and_owner_only(
+    client, framework, call_off, alice, ian, carol, sam, southshire, acme
+):
+    own = actions.submit_return(
+        supplier=acme, by=alice, contract=call_off, period=MARCH, uploaded=csv_file(line())
+    )
+    theirs = make_call_off(southshire, acme, sam, framework)
+    wide = actions.submit_return(
+        supplier=acme,
+        by=alice,
+        framework=framework,
+        period=date(2026, 2, 1),
+        uploaded=csv_file(
+            line(call_off.reference, "F-1", "2026-02-10"), line(theirs.reference, "F-2", "2026-02-11")
+        ),
+    )
+    own_url = f"/spend/returns/{own.mi_return.pk}/file"
+    wide_url = f"/spend/returns/{wide.mi_return.pk}/file"
+    sign_in(client, alice)
+    response = client.get(own_url)
+    assert (response.status_code, response.content.startswith(b"contract_reference,")) == (200, True)
+    assert response["Content-Disposition"] == 'attachment; filename="march.csv"'
+    assert client.get(wide_url).status_code == 200
+    sign_in(client, ian)  # Northshire buys under, and owns, the framework
+    assert client.get(own_url).status_code == 200
+    assert client.get(wide_url).status_code == 200
+    sign_in(client, sam)  # Southshire: a buyer with a call-off in the wide return, not its owner
+    assert client.get(own_url).status_code == 404
+    assert client.get(wide_url).status_code == 404
+    sign_in(client, carol)
+    assert client.get(own_url).status_code == 404
+    assert client.get(wide_url).status_code == 404

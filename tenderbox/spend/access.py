@@ -161,6 +161,33 @@ def get_fee_invoice(user, invoice_id, *, acting_for=None) -> FeeInvoice:
     return invoice
 
 
+def get_return_file_for_viewer(user, return_id, *, acting_for=None):
+    """The file of an MI return: its supplier's admins and bidders, and the framework owner's staff;
+    for a return for one contract, also that contract's buyer. A framework-wide return holds lines of
+    other authorities' call-offs, so no single buyer reads its file (they see their own lines)."""
+    from tenderbox.spend.models import MIReturn
+
+    try:
+        found = (
+            MIReturn.objects.select_related("contract", "framework", "contract__framework")
+            .filter(pk=int(return_id))
+            .first()
+        )
+    except (TypeError, ValueError):
+        found = None
+    if found is None or found.is_nil:
+        raise Http404("No such return.")
+    roles = _memberships(user, acting_for)
+    framework = found.framework or (found.contract.framework if found.contract_id else None)
+    if roles.get(found.supplier_id) in SUPPLIER_ROLES:
+        return found
+    if found.contract_id and roles.get(found.contract.buyer_id) in BUYER_ROLES:
+        return found
+    if framework is not None and roles.get(framework.owner_id) in BUYER_ROLES:
+        return found
+    raise Http404("No such return.")
+
+
 def contracts_for(user, *, acting_for=None):
     """Contracts whose spend the person may see, for the spend index."""
     from django.db.models import Q

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("frameworks/<int:framework_id>/fees", views.framework_fees, name="framework-fees"),
     path("frameworks/<int:framework_id>/fees/issue", views.issue_fee, name="issue-fee"),
+    path("returns/<int:return_id>/file", views.return_file, name="return-file"),
     path("fees/", views.fee_invoices, name="fee-invoices"),
     path("fees/<int:invoice_id>", views.fee_invoice, name="fee-invoice"),
 ]

@@ -2,6 +2,8 @@
 (with the template and every refused line listed), the CSV export and fee invoices. Thin: fetch
 through access, validate with the form, call one action."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -30,13 +32,24 @@ def index(request):
 
 
 def _contract_context(found, **extra):
+    from django.db.models import Count, Q, Sum
+
     contract = found.contract
-    returns = MIReturn.objects.filter(contract=contract).select_related("uploaded_by")
-    wide = (
-        MIReturn.objects.filter(framework_id=contract.framework_id, supplier_id=contract.supplier_id)
-        if contract.framework_id
-        else MIReturn.objects.none()
-    )
+    returns = list(MIReturn.objects.filter(contract=contract))
+    for r in returns:
+        r.shown_lines, r.shown_total = r.line_count, r.total_excl_vat
+    if contract.framework_id:
+        # A framework-wide return also declares other authorities' call-offs: show this contract's part.
+        mine = Q(lines__contract=contract)
+        wide = MIReturn.objects.filter(
+            framework_id=contract.framework_id, supplier_id=contract.supplier_id
+        ).annotate(
+            shown_lines=Count("lines", filter=mine), shown_total=Sum("lines__amount_excl_vat", filter=mine)
+        )
+        for r in wide:
+            r.shown_total = r.shown_total or Decimal("0.00")
+            returns.append(r)
+    returns.sort(key=lambda r: (r.period, r.uploaded_at), reverse=True)
     return {
         "contract": contract,
         "access": found,
@@ -44,7 +57,7 @@ def _contract_context(found, **extra):
         "records": actions.counted_records(contract)
         .select_related("mi_return")
         .order_by("-period", "-invoice_date")[:500],
-        "returns": list(returns) + list(wide),
+        "returns": returns,
         **extra,
     }
 
@@ -147,6 +160,19 @@ def framework_upload(request, framework_id, supplier_id):
         ),
     )
     return page or redirect("spend:index")
+
+
+@login_required
+def return_file(request, return_id):
+    """The MI return file as the supplier sent it."""
+    from tenderbox.lib.uploads import safe_filename
+
+    found = access.get_return_file_for_viewer(request.user, return_id)
+    with found.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{safe_filename(found.filename)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def template_csv(request):
