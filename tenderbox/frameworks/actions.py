@@ -568,7 +568,7 @@ def check_call_off(lot: FrameworkLot, authority, *, route: str, value=None, now=
     """Everything a call-off needs, decided at this moment: a live framework within its term, an
     authority it names or describes, a lot whose rules allow the route, and room under its maximum."""
     now = now or timezone.now()
-    framework = apply_clock(lot.framework, now)
+    framework = apply_clock(Framework.objects.get(pk=lot.framework_id), now)  # as it is now
     today = timezone.localdate(now)
     if framework.status == Framework.Status.DRAFT:
         raise Conflict("This framework is not live yet.")

@@ -643,3 +643,80 @@ def load_demo_procurements() -> int:
         days=35,
     )
     return 3
+
+
+def load_demo_frameworks() -> int:
+    """A live facilities framework run by Riverside NHS Foundation Trust for local authorities and
+    the NHS: lot 1 (grounds, further competition only) with Acme and Brightside, lot 2 (cleaning,
+    either route) with Brightside and Dovetail; Northshire has direct-awarded a cleaning call-off.
+    Idempotent by title."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.frameworks import actions as frameworks
+    from tenderbox.frameworks.models import Framework
+    from tenderbox.tenders.models import CpvCode
+
+    title = "Facilities management services"
+    if Framework.objects.filter(title=title).exists():
+        return 0
+    riverside, northshire = _org("Riverside NHS Foundation Trust"), _org("Northshire County Council")
+    kamal, ian = _person("kamal.shah@riverside-nhs.example"), _person("ian.price@northshire.example")
+    today = timezone.localdate()
+    framework = frameworks.create_framework(
+        owner=riverside,
+        by=kamal,
+        title=title,
+        description="Grounds maintenance and cleaning for public buildings and estates.",
+        starts_on=today - timedelta(days=90),
+        ends_on=today - timedelta(days=90) + timedelta(days=2 * 365),
+        extendable_to=today - timedelta(days=90) + timedelta(days=3 * 365),
+        fee_rate=Decimal("1.000"),
+        let_elsewhere_reference="Find a Tender 2026/S 000-012345",
+    )
+    frameworks.add_lot(
+        framework,
+        by=kamal,
+        title="Grounds maintenance",
+        scope="Mowing, planting, tree care and litter picking.",
+        max_value=Decimal("2000000.00"),
+        call_off_method="further_competition",
+        cpv_codes=[CpvCode.objects.get(code="77310000-6")],
+    )
+    frameworks.add_lot(
+        framework,
+        by=kamal,
+        title="Cleaning",
+        scope="Office, clinic and school cleaning.",
+        max_value=Decimal("1000000.00"),
+        call_off_method="both",
+        direct_award_criteria="The supplier ranked first on price for the delivery region at appointment.",
+        cpv_codes=[CpvCode.objects.get(code="90910000-9")],
+    )
+    frameworks.set_eligibility(framework, by=kamal, descriptions=[("local_authority", ""), ("nhs", "")])
+    framework = frameworks.go_live(framework, by=kamal)
+    acme, brightside = _org("Acme Facilities Services Limited"), _org("Brightside Cleaning Ltd")
+    dovetail = _org("Dovetail Community Interest Company")
+    frameworks.import_appointments(
+        framework,
+        "lot,companies_house_number\n"
+        f"1,{acme.companies_house_number}\n1,{brightside.companies_house_number}\n"
+        f"2,{brightside.companies_house_number}\n2,{dovetail.companies_house_number}\n".encode(),
+        by=kamal,
+        reason="Award notice Find a Tender 2026/S 000-012345",
+    )
+    frameworks.direct_award(
+        framework.lots.get(number=2),
+        authority=northshire,
+        supplier=brightside,
+        by=ian,
+        justification="Ranked first on price for Yorkshire and The Humber at appointment.",
+        title="Cleaning of County Hall",
+        description="Daily office cleaning of County Hall, Northallerton.",
+        value_excl_vat=Decimal("96000.00"),
+        starts_on=today - timedelta(days=60),
+        ends_on=today - timedelta(days=60) + timedelta(days=365),
+        delivery_postcode=northshire.postcode,
+        delivery_region=northshire.region,
+    )
+    return 1
