@@ -291,3 +291,50 @@ def test_a_late_start_sends_only_the_nearest_warning(framework, commit, mailoutb
         actions.apply_due_transitions()
     assert sorted(ExpiryWarning.objects.values_list("days", flat=True)) == [30, 90]
     assert len([m for m in mailoutbox if "ends on" in m.subject]) == 4  # Fiona and the three suppliers
+
+
+# Appointments from a Tenderbox award ----------------------------------------------------------
+def test_the_highest_ranked_tenders_are_appointed_from_the_award(
+    opened, northshire, ian, jo, acme, brightside
+):
+    from tenderbox.evaluation import actions as evaluation
+    from tenderbox.tenders.models import CpvCode
+    from tests.test_evaluation import _evaluate
+
+    procurement, acme_v, brightside_v = opened
+    framework = actions.create_framework(
+        owner=northshire,
+        by=ian,
+        title="Grounds framework",
+        description="Parks",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2030, 12, 31),
+        procurement=procurement,
+    )
+    for title, suppliers in (("North", 2), ("South", 2)):
+        actions.add_lot(
+            framework,
+            by=ian,
+            title=title,
+            scope="Parks",
+            max_value=Decimal("900000"),
+            call_off_method="further_competition",
+            max_suppliers=suppliers,
+            cpv_codes=[CpvCode.objects.get(code="77310000-6")],
+        )
+    actions.set_eligibility(framework, by=ian, named=[northshire])
+    framework = actions.go_live(framework, by=ian)
+    with pytest.raises(Conflict, match="once the procurement's award is decided"):
+        actions.appoint_from_award(framework, by=ian)
+    _evaluate(procurement, [acme_v, brightside_v], jo, ian, [4, 3])
+    awarded = evaluation.award(procurement, by=ian, winners={})
+    actions.appoint_from_award(framework, by=ian)
+    assert sorted(Appointment.objects.values_list("lot__number", "supplier__name", "source", "award_id")) == [
+        (1, "Acme Facilities Ltd", "award", awarded.awards.get(lot__number=1).pk),
+        (1, "Brightside Cleaning Ltd", "award", None),
+        (2, "Acme Facilities Ltd", "award", awarded.awards.get(lot__number=2).pk),
+    ]
+    assert actions.appoint_from_award(framework, by=ian) == []  # twice appoints nobody twice
+    with time_machine.travel(awarded.standstill_ends_at + timedelta(seconds=1), tick=False):
+        evaluation.enter_contract(awarded, by=ian)
+    assert Contract.objects.count() == 0  # the framework agreement is the contract; call-offs come later

@@ -106,6 +106,7 @@ def add_lot(
     call_off_method,
     direct_award_criteria="",
     cpv_codes=(),
+    max_suppliers=1,
     request=None,
 ) -> FrameworkLot:
     _require_draft(framework)
@@ -124,6 +125,7 @@ def add_lot(
             max_value=max_value,
             call_off_method=call_off_method,
             direct_award_criteria=direct_award_criteria.strip(),
+            max_suppliers=max_suppliers,
         )
         lot.cpv_codes.set(cpv_codes)
         record("framework.lot_added", actor=by, organisation=framework.owner, obj=lot, request=request)
@@ -235,27 +237,39 @@ def _appoint(lot: FrameworkLot, supplier, *, by, source, award=None, request=Non
 
 
 def appoint_from_award(framework: Framework, *, by, request=None) -> list[Appointment]:
-    """Appoint the winners of the Tenderbox procurement that let the framework: the winner of each
-    procurement lot is appointed to the framework lot with the same number."""
-    procurement = framework.procurement
-    if procurement is None:
+    """Appoint the successful suppliers of the Tenderbox procurement that let the framework: on each
+    procurement lot, the highest-ranked tenders (as many as the framework lot of the same number
+    appoints; suppliers tied at the last place all count) are appointed to that framework lot."""
+    from tenderbox.evaluation.actions import results
+
+    if framework.procurement_id is None:
         raise Conflict("This framework was not let by a Tenderbox procurement: import its suppliers instead.")
+    procurement = Procurement.objects.get(pk=framework.procurement_id)  # its state now
     if procurement.status not in (Procurement.Status.AWARDED, Procurement.Status.CONTRACTED):
         raise Conflict("Suppliers are appointed once the procurement's award is decided.")
     lots = {lot.number: lot for lot in framework.lots.all()}
+    numbers = {str(lot.pk): lot.number for lot in procurement.lots.all()}
+    awards = {(str(a.lot_id) if a.lot_id else "whole"): a for a in procurement.awards.all()}
     made = []
     with transaction.atomic():
-        for award in procurement.awards.select_related("lot", "version__response__supplier"):
-            number = award.lot.number if award.lot else 1
+        for result in results(procurement):
+            number = numbers.get(result.key, 1)
             lot = lots.get(number)
             if lot is None:
                 raise Conflict(f"The framework has no lot {number} for the procurement's lot {number}.")
-            supplier = award.version.response.supplier
-            if Appointment.objects.filter(lot=lot, supplier=supplier).exists():
-                continue
-            made.append(
-                _appoint(lot, supplier, by=by, source=Appointment.Source.AWARD, award=award, request=request)
-            )
+            award = awards.get(result.key)
+            for line in result.ranked:
+                if line.position > lot.max_suppliers:
+                    break
+                supplier = line.version.response.supplier
+                if Appointment.objects.filter(lot=lot, supplier=supplier).exists():
+                    continue
+                won = award if award is not None and award.version_id == line.version.pk else None
+                made.append(
+                    _appoint(
+                        lot, supplier, by=by, source=Appointment.Source.AWARD, award=won, request=request
+                    )
+                )
     return made
 
 

@@ -58,9 +58,32 @@ class FrameworkForm(GovukForm):
         help_text=f"PA23 sets none for call-offs; Tenderbox proposes {rules.PROPOSED_CALL_OFF_DAYS}.",
         error_messages={"invalid": "Enter a whole number of days"},
     )
+    procurement_reference = forms.CharField(
+        label="Tenderbox procurement that lets it",
+        max_length=30,
+        required=False,
+        help_text="Your authority's procurement reference, like TBX-2026-000042, if it is let here.",
+    )
     let_elsewhere_reference = forms.CharField(
         label="Notice reference, if let outside Tenderbox", max_length=100, required=False
     )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def clean_procurement_reference(self):
+        from tenderbox.tenders.models import Procurement
+
+        reference = self.cleaned_data["procurement_reference"].strip().upper()
+        if not reference:
+            return None
+        procurement = Procurement.objects.filter(reference=reference, buyer=self.owner).first()
+        if procurement is None:
+            raise ValidationError(f"{self.owner.name} has no procurement {reference}")
+        if hasattr(procurement, "framework"):
+            raise ValidationError(f"{reference} already lets the framework {procurement.framework.reference}")
+        return procurement
 
     def clean(self):
         data = super().clean()
@@ -81,6 +104,14 @@ class LotForm(GovukForm):
     max_value = _money("Maximum total value of call-offs excluding VAT (£)")
     call_off_method = forms.ChoiceField(
         label="How call-offs are awarded", choices=FrameworkLot.CallOff.choices, widget=forms.RadioSelect
+    )
+    max_suppliers = forms.IntegerField(
+        label="Suppliers appointed from the award",
+        initial=1,
+        min_value=1,
+        max_value=100,
+        help_text="For a framework let on Tenderbox: how many of the highest-ranked tenders on this lot.",
+        error_messages={"invalid": "Enter a whole number"},
     )
     direct_award_criteria = forms.CharField(
         label="Direct-award criteria",

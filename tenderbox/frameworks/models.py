@@ -188,6 +188,12 @@ class FrameworkLot(models.Model):
     call_off_method = models.CharField(
         max_length=20, choices=CallOff.choices, help_text="How call-off contracts are awarded."
     )
+    max_suppliers = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="For a framework let on Tenderbox: how many of the highest-ranked tenders on the "
+        "procurement's lot of the same number are appointed.",
+    )
     direct_award_criteria = models.TextField(
         blank=True,
         help_text="The objective criteria a direct award is made against (PA23 s.47(2)); needed when "

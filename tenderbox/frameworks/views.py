@@ -82,13 +82,13 @@ def owned(request):
 @require_http_methods(["GET", "POST"])
 def new_framework(request, org_id):
     owner = access.get_authority_for_buyer(request.user, org_id)
-    form = forms.FrameworkForm(posted(request))
+    form = forms.FrameworkForm(posted(request), owner=owner)
     context = {"form": form, "title": "Set up a framework", "caption": owner.name, "button": "Save draft"}
     if request.method == "POST" and form.is_valid():
         try:
-            framework = actions.create_framework(
-                owner=owner, by=request.user, request=request, **form.cleaned_data
-            )
+            data = dict(form.cleaned_data)
+            data["procurement"] = data.pop("procurement_reference")
+            framework = actions.create_framework(owner=owner, by=request.user, request=request, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
             return render(request, "form_page.html", context, status=exc.status)
