@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tenderbox.audit.models import AuditEvent
 from tenderbox.contracts.models import Contract
@@ -338,3 +339,15 @@ def test_the_highest_ranked_tenders_are_appointed_from_the_award(
     with time_machine.travel(awarded.standstill_ends_at + timedelta(seconds=1), tick=False):
         evaluation.enter_contract(awarded, by=ian)
     assert Contract.objects.count() == 0  # the framework agreement is the contract; call-offs come later
+
+
+def test_a_framework_going_live_late_in_its_term_warns_at_once(
+    crown, fiona, time_machine, commit, mailoutbox
+):
+    time_machine.move_to("2028-05-11 10:00:00+01:00", tick=False)
+    framework = actions.go_live(draft_framework(crown, fiona), by=fiona)
+    assert framework.next_transition_at <= timezone.now()
+    with commit():
+        actions.apply_due_transitions()
+    assert sorted(ExpiryWarning.objects.values_list("days", flat=True)) == [30, 90]
+    assert [m.subject for m in mailoutbox] == [f"{framework.reference} ends on 31 May 2028"]
