@@ -351,3 +351,28 @@ def test_a_framework_going_live_late_in_its_term_warns_at_once(
         actions.apply_due_transitions()
     assert sorted(ExpiryWarning.objects.values_list("days", flat=True)) == [30, 90]
     assert [m.subject for m in mailoutbox] == [f"{framework.reference} ends on 31 May 2028"]
+
+
+def test_the_framework_pages_render_for_the_public_the_owner_and_an_eligible_buyer(
+    client, framework, fiona, ian, northshire, delta
+):
+    from tests.conftest import sign_in
+
+    public = client.get(f"/frameworks/{framework.reference}/")
+    text = public.content.decode()
+    assert public.status_code == 200
+    assert (
+        "Local authority" in text
+        and "Delta Services Ltd" in text
+        and "Start a further competition" not in text
+    )
+    assert client.get("/frameworks/").status_code == 200
+    sign_in(client, ian)
+    text = client.get(f"/frameworks/{framework.reference}/").content.decode()
+    assert "Start a further competition on lot 1" in text and "Direct award on lot 2" in text
+    assert "Direct award on lot 1" not in text
+    contract = direct(framework, northshire, delta, ian)
+    assert client.get(f"/contracts/{contract.pk}/").status_code == 200
+    sign_in(client, fiona)
+    assert client.get(f"/managing/frameworks/{framework.pk}/").status_code == 200
+    assert client.get(f"/contracts/{contract.pk}/").status_code == 200
