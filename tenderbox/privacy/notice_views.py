@@ -50,7 +50,9 @@ def version(request, version):
 
 
 def versions(request):
-    rows = [(v, notices.status(v)) for v in NoticeVersion.objects.order_by("-effective_on", "-published_at")]
+    current = notices.current_notice()
+    ordered = NoticeVersion.objects.order_by("-effective_on", "-published_at")
+    rows = [(v, notices.status(v, current=current)) for v in ordered]
     return render(request, "privacy/notices.html", {"versions": rows})
 
 

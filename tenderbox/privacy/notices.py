@@ -311,11 +311,13 @@ def current_version_label() -> str:
     return notice.version if notice else settings.PRIVACY_NOTICE_VERSION
 
 
-def status(notice: NoticeVersion, today=None) -> str:
+def status(notice: NoticeVersion, today=None, *, current="look up") -> str:
+    """Upcoming, in effect or superseded, on `today`; pass `current` when it is already known."""
     today = today or timezone.localdate()
     if notice.effective_on > today:
         return "upcoming"
-    current = current_notice(today)
+    if current == "look up":
+        current = current_notice(today)
     return "in effect" if current and current.pk == notice.pk else "superseded"
 
 
@@ -509,11 +511,10 @@ def banner_for(request) -> dict | None:
     if user is not None and user.is_authenticated:
         notice = latest_notice()
         if notice is not None and notice.version != user.privacy_notice_version:
-            accepted = NoticeAcknowledgement.objects.filter(
-                user=user, notice=notice, accepted_at__isnull=False
-            ).exists()
-            if not accepted:
-                mark_seen(user, notice)
+            ack = NoticeAcknowledgement.objects.filter(user=user, notice=notice).first()
+            if ack is None or ack.accepted_at is None:
+                if ack is None or ack.seen_at is None:
+                    mark_seen(user, notice)
                 banner = {"notice": notice, "upcoming": notice.effective_on > timezone.localdate()}
     request._privacy_notice_banner = banner
     return banner
