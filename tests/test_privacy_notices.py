@@ -316,6 +316,9 @@ def test_staff_see_the_difference_and_publish_it_from_the_draft_page(client, off
     page = client.get("/admin/privacy/noticeversion/draft/").content.decode()
     assert 'id="no-difference"' in page
     assert client.get("/admin/privacy/noticeversion/").status_code == 200
+    notice = NoticeVersion.objects.get(version="2027-02-01")
+    change = client.get(f"/admin/privacy/noticeversion/{notice.pk}/change/")
+    assert change.status_code == 200 and "Who processes it for us" in change.content.decode()
 
 
 def test_a_bad_date_on_the_draft_page_is_a_400_and_publishes_nothing(client, officer):
@@ -354,3 +357,29 @@ def test_staff_without_the_publish_permission_get_a_403(client, db):
     )
     assert response.status_code == 403
     assert NoticeVersion.objects.count() == 0
+
+
+def test_a_version_that_applies_today_is_emailed_as_changed(officer, alice, commit, mailoutbox):
+    with commit():
+        publish(officer, effective_on=TODAY)
+    assert {m.subject for m in mailoutbox} == {"Our privacy notice has changed"}
+
+
+def test_reading_a_version_signed_in_records_that_it_was_seen_by_that_person_only(
+    client, officer, alice, carol
+):
+    notice = publish(officer)
+    sign_in(client, alice)
+    client.get("/privacy/notice/2027-01-15")
+    assert list(
+        NoticeAcknowledgement.objects.filter(seen_at__isnull=False).values_list("user", flat=True)
+    ) == [alice.pk]
+    assert not NoticeAcknowledgement.objects.filter(notice=notice, accepted_at__isnull=False).exists()
+
+
+def test_someone_who_accepted_before_the_email_went_is_not_emailed(officer, alice, commit, mailoutbox):
+    notice = publish(officer)  # not committed: the email job has not run
+    notices.accept(alice, notice, via="banner")
+    with commit():
+        notices.email_account_holders(notice.pk)
+    assert [m.to for m in mailoutbox] == [["po@tenderbox.example"]]

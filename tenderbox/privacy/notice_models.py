@@ -70,11 +70,18 @@ class NoticeSection(models.Model):
     as it was generated from the privacy map and the registers when it was published. The body is
     plain text with paragraphs, `- ` bullets, `| ... |` table rows and `[text](link)` links."""
 
-    notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="sections")
+    notice = models.ForeignKey(
+        NoticeVersion,
+        on_delete=models.PROTECT,
+        related_name="sections",
+        help_text="The version it is part of.",
+    )
     position = models.PositiveSmallIntegerField(help_text="Order of the section in the notice.")
     key = models.CharField(max_length=40, help_text="Stable name of the section, its anchor on the page.")
-    heading = models.CharField(max_length=200)
-    body = models.TextField()
+    heading = models.CharField(max_length=200, help_text="The section's heading, as published.")
+    body = models.TextField(
+        help_text="The section's text, as published (paragraphs, bullets, tables, links)."
+    )
 
     class Meta:
         ordering = ["notice", "position"]
@@ -94,8 +101,15 @@ class NoticeAcknowledgement(models.Model):
     the legal bases are those of the register. One row per person and version.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_acks")
-    notice = models.ForeignKey(NoticeVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_acks", help_text="Who."
+    )
+    notice = models.ForeignKey(
+        NoticeVersion,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+        help_text="Which version of the notice.",
+    )
     emailed_at = models.DateTimeField(null=True, blank=True, help_text="When the change email was queued.")
     seen_at = models.DateTimeField(null=True, blank=True, help_text="When it was first shown to them.")
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="When they accepted it.")
