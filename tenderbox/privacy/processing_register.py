@@ -27,6 +27,8 @@ PEOPLE = {
     "tenders": ("buyer staff", "suppliers' staff who ask clarification questions"),
     "submissions": ("suppliers' staff, sole traders and partners who tender",),
     "evaluation": ("buyer staff who evaluate", "people named in tenders"),
+    "frameworks": ("buyer staff who run frameworks and appoint suppliers",),
+    "contracts": ("buyer staff who let and change contracts",),
     "notifications": (ACCOUNT_HOLDERS,),
     "privacy": (ACCOUNT_HOLDERS,),
     "privacy.Complaint": ("people who complain",),
