@@ -32,6 +32,12 @@ def format_date(value) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
 
+def privacy_notice_banner(request):
+    from tenderbox.privacy.notices import banner_for
+
+    return banner_for(request) if request is not None else None
+
+
 def environment(**options) -> Environment:
     app_loader = options.pop("loader")
     # The GOV.UK macros import each other as "govuk_frontend_jinja/...": serve them under that name.
@@ -45,6 +51,7 @@ def environment(**options) -> Environment:
             "csp_nonce": csp_nonce,
             "region_name": region_name,
             "cookie_choice": current_choice,  # None until the person chooses: the banner asks
+            "privacy_notice_banner": privacy_notice_banner,  # a new privacy notice, until accepted
         }
     )
     env.filters.update({"datetime": format_datetime, "date": format_date})
