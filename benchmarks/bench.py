@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -205,8 +206,17 @@ def bench_end_to_end(database_url: str, rng: random.Random, *, requests: int, se
         "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "EMAIL_URL": "console://",
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+        "PYTHONPATH": str(ROOT),
     }
     env.pop("PYTEST_VERSION", None)
+    # Production serves hashed static files from the manifest, as an installed release would.
+    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="tenderbox-bench-static-")
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "tenderbox"), "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     references = list(
