@@ -230,3 +230,26 @@ def test_a_framework_wide_return_shows_a_buyer_only_its_own_contracts_part(
     page = sign_in(client, ian).get(f"/spend/contracts/{mine.pk}/").content.decode()
     assert "£100.00" in page
     assert "7,777" not in page and "7,877" not in page
+
+
+def test_the_contract_page_section(call_off, ian, alice, jo, oscar):
+    from django.template.loader import render_to_string
+
+    from tenderbox.spend.views import contract_section
+
+    actions.record_spend(
+        call_off,
+        by=ian,
+        transaction_number="A",
+        amount_excl_vat=Decimal("1000.00"),
+        vat=Decimal("0"),
+        invoice_date=date(2026, 3, 3),
+        description="Deep clean",
+    )
+    ((template, context),) = contract_section(call_off, ian)
+    html = render_to_string(template, {"contract": call_off, "section": context}, using="jinja2")
+    assert "£1,000.00 excluding VAT (10.0%)" in html
+    assert f'href="/spend/contracts/{call_off.pk}/"' in html
+    assert len(contract_section(call_off, alice)) == 1
+    assert contract_section(call_off, jo) == []
+    assert contract_section(call_off, oscar) == []

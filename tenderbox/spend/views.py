@@ -24,6 +24,19 @@ OUTCOME_MESSAGES = {
 }
 
 
+def contract_section(contract, user) -> list[tuple[str, dict]]:
+    """The spend section of the contract page (contracts.views.contract_sections adds it): the
+    partial and its context, for people who may see the contract's spend; nothing for others."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    try:
+        found = access.get_contract_for_viewer(user, contract.pk)
+    except (Http404, PermissionDenied):
+        return []
+    return [("spend/_summary.html", {"spend": actions.summary(found.contract), "access": found})]
+
+
 @login_required
 def index(request):
     contracts = list(access.contracts_for(request.user)[:200])
