@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenderbox.frameworks import access, actions, forms
@@ -18,7 +19,9 @@ from tenderbox.tenders.access import buyer_memberships
 # Public -------------------------------------------------------------------------------------
 def framework_list(request):
     frameworks = Framework.objects.public().select_related("owner").order_by("-starts_on")
-    return render(request, "frameworks/list.html", {"frameworks": frameworks})
+    # An authority's buyers set up and run their own frameworks from here.
+    is_buyer = buyer_memberships(request.user).exists()
+    return render(request, "frameworks/list.html", {"frameworks": frameworks, "is_buyer": is_buyer})
 
 
 def framework_page(request, reference):
@@ -92,6 +95,7 @@ def new_framework(request, org_id):
         except DomainError as exc:
             form.add_error(None, exc.message)
             return render(request, "form_page.html", context, status=exc.status)
+        messages.success(request, f"Draft {framework.reference} saved.")
         return redirect("frameworks:manage", framework.pk)
     return render_form(request, "form_page.html", context, invalid=bool(form.errors))
 
@@ -163,7 +167,8 @@ def add_lot(request, framework_id):
     def apply(framework, form):
         data = dict(form.cleaned_data)
         code = data.pop("cpv_code")
-        actions.add_lot(framework, by=request.user, cpv_codes=[code], request=request, **data)
+        lot = actions.add_lot(framework, by=request.user, cpv_codes=[code], request=request, **data)
+        messages.success(request, f"{lot.title} added as lot {lot.number}.")
 
     return _owner_form(request, framework_id, forms.LotForm, title="Add a lot", button="Add lot", apply=apply)
 
@@ -224,7 +229,7 @@ def import_suppliers(request, framework_id):
         made = actions.import_appointments(
             framework, data, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(request, f"{len(made)} appointment(s) imported.")
+        messages.success(request, f"{len(made)} supplier{pluralize(len(made))} appointed.")
 
     return _owner_form(
         request,
@@ -253,7 +258,7 @@ def go_live(request, framework_id):
 def appoint_from_award(request, framework_id):
     framework = access.get_framework_for_owner(request.user, framework_id)
     made = actions.appoint_from_award(framework, by=request.user, request=request)
-    messages.success(request, f"{len(made)} supplier(s) appointed from the award.")
+    messages.success(request, f"{len(made)} supplier{pluralize(len(made))} appointed from the award.")
     return redirect("frameworks:manage", framework.pk)
 
 
@@ -270,6 +275,8 @@ def change_appointment(request, framework_id, appointment_id, verb):
         actions.change_appointment(
             appointment, verb=verb, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
+        done = {"suspend": "suspended from", "reinstate": "reinstated on", "remove": "removed from"}[verb]
+        messages.success(request, f"{appointment.supplier.name} is {done} lot {appointment.lot.number}.")
 
     return _owner_form(
         request,
