@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tenderbox.frameworks import access, actions, forms
+from tenderbox.frameworks import access, actions, forms, rules
 from tenderbox.frameworks.models import Appointment, Framework
 from tenderbox.lib.errors import DomainError
 from tenderbox.lib.views import posted, render_form, uploaded
@@ -151,7 +151,7 @@ def _owner_form(request, framework_id, form_class, *, title, button, apply, intr
             apply(framework, form)
         except actions.ImportRefused as exc:
             context["problems"] = exc.problems
-            form.add_error(None, exc.message)
+            form.add_error("file", exc.message)  # the summary links to the file to choose again
             return render(request, "frameworks/import.html", context, status=400)
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -310,6 +310,9 @@ def extend(request, framework_id):
 @require_http_methods(["GET", "POST"])
 def start_competition(request, org_id, lot_id):
     authority, lot = access.get_lot_for_call_off(request.user, org_id, lot_id)
+    # Refused before the form is filled in, not after: a lot without this route, a framework not yet
+    # in its term or expired (409 with the reason, by the portal's DomainError page).
+    actions.check_call_off(lot, authority, route=rules.FURTHER_COMPETITION)
     form = forms.CompetitionForm(posted(request))
     context = {
         "form": form,
@@ -339,6 +342,7 @@ def start_competition(request, org_id, lot_id):
 @require_http_methods(["GET", "POST"])
 def direct_award(request, org_id, lot_id):
     authority, lot = access.get_lot_for_call_off(request.user, org_id, lot_id)
+    actions.check_call_off(lot, authority, route=rules.DIRECT_AWARD)
     form = forms.DirectAwardForm(
         posted(request),
         lot=lot,
@@ -349,8 +353,7 @@ def direct_award(request, org_id, lot_id):
         "title": f"Direct award under lot {lot.number}",
         "caption": f"{lot.framework.reference} {lot.framework.title}: {lot.title}",
         "button": "Award the call-off contract",
-        "intro": "The framework's direct-award criteria: "
-        + (lot.direct_award_criteria or "none: this lot does not allow direct award."),
+        "intro": f"The framework's direct-award criteria: {lot.direct_award_criteria}",
         "back": f"/frameworks/{lot.framework.reference}/",
     }
     if request.method == "POST" and form.is_valid():
