@@ -99,6 +99,7 @@ def owner_posts(framework: Framework) -> list[tuple[str, dict]]:
                 "cpv_code": "90910000-9",
                 "max_value": "1000",
                 "call_off_method": "further_competition",
+                "max_suppliers": "1",
             },
         ),
         (f"{base}/eligibility", {"authority_types": ["nhs"]}),
@@ -176,6 +177,7 @@ def test_the_owners_steps_each_confirm_what_was_done(
             "cpv_code": "77310000-6",
             "max_value": "1000000",
             "call_off_method": "further_competition",
+            "max_suppliers": "1",
         },
         follow=True,
     )
