@@ -151,6 +151,29 @@ def test_an_unknown_framework_or_appointment_is_not_found(client, framework, fio
     assert appointment.status == "active"
 
 
+@pytest.mark.parametrize(
+    ("status", "verb", "message"),
+    [
+        ("active", "reinstate", "Acme Facilities Ltd is active on lot 1, so it cannot be reinstated."),
+        ("suspended", "suspend", "Acme Facilities Ltd is suspended from lot 1, so it cannot be suspended."),
+        ("removed", "remove", "Acme Facilities Ltd is removed from lot 1, so it cannot be removed."),
+    ],
+)
+def test_a_change_the_appointment_cannot_make_is_refused_before_the_reason(
+    client, framework, fiona, acme, status, verb, message
+):
+    appointment = Appointment.objects.get(supplier=acme)
+    Appointment.objects.filter(pk=appointment.pk).update(status=status)
+    sign_in(client, fiona)
+    url = f"/managing/frameworks/{framework.pk}/appointments/{appointment.pk}/{verb}"
+    page = client.get(url)
+    assert page.status_code == 409
+    assert message in text(page)
+    assert client.post(url, {"reason": "Again"}).status_code == 409
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.status_reason) == (status, "")
+
+
 def test_the_owners_steps_each_confirm_what_was_done(
     client, crown, fiona, acme, brightside, delta, time_machine
 ):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenderbox.frameworks import access, actions, forms, rules
 from tenderbox.frameworks.models import Appointment, Framework
-from tenderbox.lib.errors import DomainError
+from tenderbox.lib.errors import Conflict, DomainError
 from tenderbox.lib.views import posted, render_form, uploaded
 from tenderbox.tenders.access import buyer_memberships
 
@@ -270,6 +270,14 @@ def change_appointment(request, framework_id, appointment_id, verb):
         from django.http import Http404
 
         raise Http404("No such action.")
+    # A move the appointment cannot make is refused before the reason is asked for (409).
+    target = {"suspend": "suspended", "reinstate": "active", "remove": "removed"}[verb]
+    if target not in Appointment.TRANSITIONS[Appointment.Status(appointment.status)]:
+        now = {"active": "active on", "suspended": "suspended from", "removed": "removed from"}
+        raise Conflict(
+            f"{appointment.supplier.name} is {now[appointment.status]} lot {appointment.lot.number}, "
+            f"so it cannot be {'reinstated' if verb == 'reinstate' else target}."
+        )
 
     def apply(framework, form):
         actions.change_appointment(
