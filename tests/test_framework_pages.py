@@ -283,6 +283,20 @@ def test_the_public_page_lists_lots_and_appointed_suppliers_but_not_removed_ones
     assert "Insurance lapsed" not in body  # the owner's reasons are not published
 
 
+def test_the_public_page_tells_a_buyer_whose_authority_may_not_use_it(client, framework, southvale, sam, ian):
+    sign_in(client, sam)
+    body = text(client.get(f"/frameworks/{framework.reference}/"))
+    assert (
+        "Southvale Academy Trust cannot call off from this framework: it is not named or described among "
+        "the authorities allowed to use it."
+    ) in body
+    assert "Start a further competition" not in body
+    sign_in(client, ian)
+    body = text(client.get(f"/frameworks/{framework.reference}/"))
+    assert "cannot call off from this framework" not in body
+    assert "Start a further competition on lot 1 for Northshire County Council" in body
+
+
 def test_a_draft_framework_has_no_public_page(client, draft):
     assert client.get(f"/frameworks/{draft.reference}/").status_code == 404
     assert draft.reference not in text(client.get("/frameworks/"))

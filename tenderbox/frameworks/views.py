@@ -34,11 +34,10 @@ def framework_page(request, reference):
         .select_related("supplier", "lot")
         .order_by("lot__number", "supplier__name")
     )
-    eligible = [
-        m.organisation
-        for m in buyer_memberships(request.user)
-        if actions.is_eligible(framework, m.organisation)
-    ]
+    authorities = [m.organisation for m in buyer_memberships(request.user)]
+    eligible = [a for a in authorities if actions.is_eligible(framework, a)]
+    # A buyer whose authority may not use it is told so, rather than left looking for the buttons.
+    ineligible = [a for a in authorities if a not in eligible]
     return render(
         request,
         "frameworks/public.html",
@@ -48,6 +47,7 @@ def framework_page(request, reference):
             "appointments": appointments,
             "documents": framework.documents.all(),
             "eligible_authorities": eligible,
+            "ineligible_authorities": ineligible,
             "rules": framework.eligibility_rules.all(),
             "named": framework.named_authorities.all(),
         },

@@ -124,8 +124,9 @@ def nav(page: Page, name: str) -> None:
 
 
 def summary_value(page: Page, key: str):
-    """The value beside a key in a GOV.UK summary list."""
-    return page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text=key)).locator("dd").first
+    """The value beside a key in a GOV.UK summary list, the whole key matching ("Value", not "Max value")."""
+    key_cell = page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
+    return page.locator(".govuk-summary-list__row", has=key_cell).locator("dd").first
 
 
 def csv_file(text: str, name: str) -> dict:
@@ -378,7 +379,12 @@ def ian_enters_the_call_off_contract(story: Story) -> None:
 def sam_is_refused(story: Story) -> None:
     """Southvale is an education body: the framework describes only local authorities."""
     sam = signed_in(story, "sam")
-    sam.goto(f"/frameworks/{story.framework.reference}/")
+    nav(sam, "Frameworks")
+    sam.get_by_role("link", name=FRAMEWORK).click()
+    expect(sam.locator(".govuk-inset-text")).to_have_text(
+        f"{SOUTHVALE} cannot call off from this framework: it is not named or described among the "
+        "authorities allowed to use it."
+    )
     expect(sam.get_by_role("link", name=re.compile("^Start a further competition"))).to_have_count(0)
     expect(sam.get_by_role("link", name=re.compile("^Direct award"))).to_have_count(0)
     lot1, lot2 = story.framework.lots.order_by("number")
