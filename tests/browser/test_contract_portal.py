@@ -270,7 +270,7 @@ def ian_runs_a_further_competition(story: Story) -> None:
     assert submit(ian, "Upload").status == 302
     expect(ian.locator("#publication-problems")).to_have_count(0)
 
-    assert submit(ian, "Publish the tender notice").status == 302
+    assert submit(ian, "Publish and invite the lot's suppliers").status == 302
     expect_banner(ian, f"{procurement.reference} is published and open for tenders.")
     # Only the lot's active supplier is invited: not suspended Brightside, not Delta of lot 2.
     invitations = [
