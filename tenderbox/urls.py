@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tenderbox.evaluation.urls")),
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
+    path("performance/", include("tenderbox.performance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -90,9 +90,12 @@ def test_a_period_is_reportable_from_its_last_day_and_due_14_days_after():
 def test_chasing_starts_seven_days_late_and_skips_periods_before_the_kpi():
     kwargs = {"kpi_set_on": date(2026, 2, 10)}
     # January ended before the KPI was set: not owed. February is due 14 March, 7 days late on 21 March.
-    assert rules.periods_to_chase(
-        rules.MONTHLY, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 3, 20), **kwargs
-    ) == []
+    assert (
+        rules.periods_to_chase(
+            rules.MONTHLY, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 3, 20), **kwargs
+        )
+        == []
+    )
     chased = rules.periods_to_chase(
         rules.MONTHLY, date(2026, 1, 1), date(2026, 12, 31), today=date(2026, 3, 21), **kwargs
     )

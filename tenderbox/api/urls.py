@@ -45,6 +45,7 @@ def forbidden(request, exc):
 def _register_routers():
     from tenderbox.evaluation.api import router as evaluation
     from tenderbox.organisations.api import router as organisations
+    from tenderbox.performance.api import router as performance
     from tenderbox.submissions.api import router as submissions
     from tenderbox.tenders.api import router as tenders
 
@@ -52,6 +53,7 @@ def _register_routers():
     api.add_router("/", tenders)
     api.add_router("/", submissions)
     api.add_router("/", evaluation)
+    api.add_router("/", performance)
 
 
 _register_routers()

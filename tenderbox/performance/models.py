@@ -68,7 +68,7 @@ class Kpi(models.Model):
     objects = KpiQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework_id", "contract_id", "created_at", "pk"]
+        ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(
