@@ -51,7 +51,8 @@ def test_a_line_chart_is_an_accessible_image_with_a_title_and_description():
     desc = root.find("svg:desc", NS)
     assert desc.text == "Monthly share of calls answered within 20 seconds against a 96% target."
     assert root.get("aria-describedby") == desc.get("id")
-    assert root.get("viewBox") == "0 0 640 320"
+    # 52px for the title, a 200px plot, 48px of x labels, one 20px legend row and 8px below.
+    assert root.get("viewBox") == "0 0 640 328"
 
 
 def test_text_is_escaped():
@@ -69,16 +70,15 @@ def test_the_chart_uses_no_style_attribute_script_or_event_handler():
 
 def test_points_sit_on_the_scale_with_a_gap_for_a_missing_value():
     root = parse(line())
-    # Plot from y=64 (top) to 264 (bottom); ticks 94..98 (values with headroom), 50px a unit; four
+    # Plot from y=52 (top) to 252 (bottom); ticks 94..98 (values with headroom), 50px a unit; four
     # bands of 138px, points at their middles.
     ticks = [t.text for t in root.iterfind(".//svg:text[@class='app-chart__tick']", NS)]
     assert ticks == ["94", "95", "96", "97", "98"]
-    points = root.findall(".//svg:circle", NS)
-    series_points = [p for p in points if p.find("svg:title", NS).text != "Acme & Co"]
+    series_points = root.findall(".//svg:g[@class='app-chart__series app-chart__series--1']/svg:circle", NS)
     assert [(p.get("cx"), p.get("cy")) for p in series_points] == [
-        ("133.0", "214.0"),
-        ("409.0", "89.0"),
-        ("547.0", "164.0"),
+        ("133.0", "202.0"),
+        ("409.0", "77.0"),
+        ("547.0", "152.0"),
     ]
     assert [p.find("svg:title", NS).text for p in series_points] == [
         "Acme & Co, Jan 2026: 95%, target missed",
@@ -89,21 +89,21 @@ def test_points_sit_on_the_scale_with_a_gap_for_a_missing_value():
     assert [p.get("fill") for p in series_points] == ["#ffffff", "#1d70b8", "#1d70b8"]
     assert "app-chart__point--missed" in series_points[0].get("class")
     (polyline,) = root.findall(".//svg:polyline", NS)
-    assert polyline.get("points") == "409.0,89.0 547.0,164.0"
+    assert polyline.get("points") == "409.0,77.0 547.0,152.0"
 
 
 def test_the_target_is_a_labelled_dashed_line():
     root = parse(line())
     target = root.find(".//svg:g[@class='app-chart__target']", NS)
     rule = target.find("svg:line", NS)
-    assert (rule.get("y1"), rule.get("y2"), rule.get("stroke-dasharray")) == ("164.0", "164.0", "6 4")
+    assert (rule.get("y1"), rule.get("y2"), rule.get("stroke-dasharray")) == ("152.0", "152.0", "6 4")
     assert target.find("svg:text", NS).text == "Target 96%"
 
 
 def test_x_labels_are_thinned_out_beyond_twelve():
     labels = [f"M{i}" for i in range(30)]
     root = parse(line_chart(title="t", description="d", labels=labels, series=[Series("s", list(range(30)))]))
-    shown = [t.text for t in root.iterfind(".//svg:text[@class='app-chart__label']", NS)]
+    shown = ["".join(t.itertext()) for t in root.iterfind(".//svg:text[@class='app-chart__label']", NS)]
     assert shown == [f"M{i}" for i in range(0, 30, 3)]
     assert len(root.findall(".//svg:line[@class='app-chart__tick-mark']", NS)) == 30
 
@@ -124,6 +124,8 @@ def test_several_series_get_their_own_colours_and_markers():
     ]
     assert len(root.findall(".//svg:circle", NS)) == 3  # two of A, one in the legend
     assert len(root.findall(".//svg:rect", NS)) == 3  # two of B, one in the legend
+    legend = [t.text for t in root.iterfind(".//svg:g[@class='app-chart__legend']/svg:text", NS)]
+    assert legend == ["A", "B"]
 
 
 def test_a_chart_with_no_values_still_draws_its_axes():
@@ -152,9 +154,9 @@ def test_bars_rise_from_zero_and_a_miss_is_hollow():
     )
     bars = root.findall(".//svg:rect[@class]", NS)
     bars = [b for b in bars if b.get("class").startswith("app-chart__bar")]
-    # Ticks 0..4 (headroom above 3), plot 64..264, so 50px a day: zero at 264, 3 at 114, 1.5 at 189.
+    # Ticks 0..4 (headroom above 3), plot 52..252, so 50px a day: zero at 252, 3 at 102, 1.5 at 177.
     assert [t.text for t in root.iterfind(".//svg:text[@class='app-chart__tick']", NS)] == list("01234")
-    assert [(b.get("y"), b.get("height")) for b in bars] == [("114.0", "150.0"), ("189.0", "75.0")]
+    assert [(b.get("y"), b.get("height")) for b in bars] == [("102.0", "150.0"), ("177.0", "75.0")]
     assert [b.get("class") for b in bars] == ["app-chart__bar app-chart__bar--missed", "app-chart__bar"]
     assert [b.find("svg:title", NS).text for b in bars] == [
         "FY 2025-26: 3 days, target missed",
@@ -166,3 +168,39 @@ def test_each_chart_gets_its_own_ids():
     first, second = parse(line()), parse(line())
     assert first.get("aria-describedby") != second.get("aria-describedby")
     assert charts.MAX_X_LABELS == 12
+
+
+def test_a_long_legend_wraps_onto_more_rows_and_the_chart_grows():
+    names = [f"CON-2026-00000{i} (Northshire County Council)" for i in range(1, 4)]
+    root = parse(
+        line_chart(
+            title="t", description="d", labels=["Q1"], series=[Series(n, [i]) for i, n in enumerate(names)]
+        )
+    )
+    rows = sorted({t.get("y") for t in root.iterfind(".//svg:g[@class='app-chart__legend']/svg:text", NS)})
+    assert rows == ["300", "320", "340"]
+    assert root.get("viewBox") == "0 0 640 368"
+
+
+def test_long_x_labels_wrap_onto_two_lines_and_are_cut_beyond():
+    root = parse(
+        bar_chart(
+            title="t",
+            description="d",
+            labels=["Good", "Approaching target", "Requires improvement in nearly every respect", "d", "e"],
+            values=[1, 0, 2, 0, 0],
+            integer=True,
+        )
+    )
+    labels = [
+        [s.text for s in t.iterfind("svg:tspan", NS)]
+        for t in root.iterfind(".//svg:text[@class='app-chart__label']", NS)
+    ]
+    # Five bands of 110.4px: 16 characters a line.
+    assert labels == [["Good"], ["Approaching", "target"], ["Requires", "improvement in…"], ["d"], ["e"]]
+    assert [t.text for t in root.iterfind(".//svg:text[@class='app-chart__tick']", NS)] == [
+        "0",
+        "1",
+        "2",
+        "3",
+    ]

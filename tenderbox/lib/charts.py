@@ -20,12 +20,15 @@ from itertools import count
 from markupsafe import Markup, escape
 
 WIDTH = 640
-HEIGHT = 320
+PLOT_HEIGHT = 200
 MARGIN_LEFT = 64
 MARGIN_RIGHT = 24
-MARGIN_TOP = 64
-MARGIN_BOTTOM = 56
+MARGIN_TOP = 52  # the title, then the unit above the y axis
+LABELS_HEIGHT = 48  # x labels, up to two lines each
+LEGEND_ROW = 20
 MAX_X_LABELS = 12
+# Arial at 12px averages about 6.6px a character: enough to lay out legends and wrap labels.
+CHAR_WIDTH = 6.6
 # GOV.UK Design System colours: text, blue, green, purple, orange, pink, turquoise; red for misses.
 TEXT = "#0b0c0c"
 GRID = "#b1b4b6"
@@ -52,8 +55,9 @@ def fmt(value) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def nice_ticks(lo: float, hi: float, *, count: int = 5) -> list[float]:
-    """Round tick values covering lo..hi: steps of 1, 2, 2.5 or 5 times a power of ten."""
+def nice_ticks(lo: float, hi: float, *, count: int = 5, integer: bool = False) -> list[float]:
+    """Round tick values covering lo..hi: steps of 1, 2, 2.5 or 5 times a power of ten (whole steps
+    only when the values are counts)."""
     if hi < lo:
         lo, hi = hi, lo
     if hi == lo:
@@ -62,6 +66,8 @@ def nice_ticks(lo: float, hi: float, *, count: int = 5) -> list[float]:
     raw = (hi - lo) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if integer:
+        step = max(1, math.ceil(step))
     first = math.floor(lo / step + 1e-9) * step
     last = math.ceil(hi / step - 1e-9) * step
     n = round((last - first) / step)
@@ -77,12 +83,13 @@ def _attrs(**attrs) -> str:
 
 
 class _Frame:
-    """The plot area and the scale from values to y pixels."""
+    """The plot area, the scale from values to y pixels, and the rows of the legend under it."""
 
-    def __init__(self, labels, values, *, width, height, include_zero):
-        self.width, self.height = width, height
+    def __init__(self, labels, values, *, width, plot_height, include_zero, integer=False, legend=()):
+        self.width = width
         self.left, self.right = MARGIN_LEFT, width - MARGIN_RIGHT
-        self.top, self.bottom = MARGIN_TOP, height - MARGIN_BOTTOM
+        self.top = MARGIN_TOP
+        self.bottom = MARGIN_TOP + plot_height
         known = [v for v in values if v is not None]
         lo, hi = (min(known), max(known)) if known else (0.0, 1.0)
         if known:
@@ -91,16 +98,50 @@ class _Frame:
             lo, hi = (lo if include_zero and lo >= 0 else lo - pad), hi + pad
         if include_zero:
             lo, hi = min(lo, 0.0), max(hi, 0.0)
-        self.ticks = nice_ticks(lo, hi)
+        self.ticks = nice_ticks(lo, hi, integer=integer)
         self.lo, self.hi = self.ticks[0], self.ticks[-1]
         self.labels = labels
         self.band = (self.right - self.left) / max(len(labels), 1)
+        self.legend = _layout_legend(list(legend), self.left, self.right)
+        rows = 1 + max((row for row, _, _ in self.legend), default=-1)
+        self.legend_top = self.bottom + LABELS_HEIGHT
+        self.height = self.legend_top + rows * LEGEND_ROW + 8
 
     def y(self, value: float) -> float:
         return round(self.bottom - (value - self.lo) / (self.hi - self.lo) * (self.bottom - self.top), 2)
 
     def x(self, index: int) -> float:
         return round(self.left + self.band * (index + 0.5), 2)
+
+
+def _layout_legend(items: list[tuple], left: float, right: float) -> list[tuple[int, float, tuple]]:
+    """(row, x, item) for each legend item, wrapping to a new row when the next would not fit."""
+    placed, row, x = [], 0, left
+    for item in items:
+        width = 24 + CHAR_WIDTH * len(item[0]) + 16
+        if x > left and x + width > right:
+            row, x = row + 1, left
+        placed.append((row, x, item))
+        x += width
+    return placed
+
+
+def _wrap(label: str, width: float) -> list[str]:
+    """A label in at most two lines that fit the band; a longer one is cut with an ellipsis (the table
+    and the point's tooltip have it whole)."""
+    most = max(3, int(width // CHAR_WIDTH))
+    lines, line = [], ""
+    for word in label.split():
+        candidate = f"{line} {word}".strip()
+        if len(candidate) <= most or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return [text if len(text) <= most else text[: most - 1].rstrip() + "…" for text in lines]
 
 
 def _open(chart_id: str, title: str, description: str, frame: _Frame, kind: str) -> list[str]:
@@ -145,14 +186,20 @@ def _axes(frame: _Frame, unit: str) -> list[str]:
             f'stroke="{TEXT}" stroke-width="1"/>'
         )
         if i % every == 0:
+            lines = _wrap(label, frame.band * every - 4)
+            spans = "".join(
+                f'<tspan x="{x}" dy="{0 if n == 0 else 14}">{escape(text)}</tspan>'
+                for n, text in enumerate(lines)
+            )
             out.append(
-                f'<text class="app-chart__label" x="{x}" y="{frame.bottom + 22}" text-anchor="middle" '
-                f'font-size="12" fill="{TEXT}">{escape(label)}</text>'
+                f'<text class="app-chart__label" x="{x}" y="{frame.bottom + 20}" text-anchor="middle" '
+                f'font-size="12" fill="{TEXT}">{spans}</text>'
             )
     if unit:
+        # Left-aligned at the chart's edge above the axis, so a long unit is never cut off.
         out.append(
-            f'<text class="app-chart__unit" x="{frame.left - 8}" y="{frame.top - 12}" text-anchor="end" '
-            f'font-size="12" fill="{TEXT}">{escape(unit)}</text>'
+            f'<text class="app-chart__unit" x="4" y="{frame.top - 12}" font-size="12" '
+            f'fill="{TEXT}">{escape(unit)}</text>'
         )
     out.append("</g>")
     return out
@@ -194,26 +241,34 @@ def _marker(shape: str, x: float, y: float, colour: str, hollow: bool, tip: str)
     return body + f"<title>{escape(tip)}</title>{end}"
 
 
-def _legend(frame: _Frame, entries: list[tuple[str, str, str]], *, target: bool, misses: bool) -> list[str]:
-    """One row under the title: each series' marker and name, the target, and what a hollow marker means."""
-    out = ['<g class="app-chart__legend">']
-    x = frame.left
-    y = 44
-    for name, colour, shape in entries:
-        out.append(_marker(shape, x + 6, y - 4, colour, False, name))
-        out.append(f'<text x="{x + 16}" y="{y}" font-size="12" fill="{TEXT}">{escape(name)}</text>')
-        x += 32 + 7.5 * len(name)
+def _legend_items(entries, *, target: bool, misses: bool, miss_shape: str = "circle") -> list[tuple]:
+    items = [(name, "marker", colour, shape) for name, colour, shape in entries]
     if target:
-        out.append(
-            f'<line {_attrs(x1=x, x2=x + 18, y1=y - 4, y2=y - 4)} stroke="{TARGET}" stroke-width="2" '
-            'stroke-dasharray="6 4"/>'
-        )
-        out.append(f'<text x="{x + 24}" y="{y}" font-size="12" fill="{TEXT}">Target</text>')
-        x += 80
+        items.append(("Target", "target", TARGET, ""))
     if misses:
-        out.append(f'<text x="{x}" y="{y}" font-size="12" fill="{TEXT}">Hollow marker: target missed</text>')
+        items.append(("Hollow: target missed", "missed", SERIES_COLOURS[0], miss_shape))
+    return items
+
+
+def _legend(frame: _Frame) -> list[str]:
+    """The key under the plot: each series' marker and name, the target line, what hollow means."""
+    out = ['<g class="app-chart__legend">']
+    for row, x, (name, kind, colour, shape) in frame.legend:
+        y = frame.legend_top + row * LEGEND_ROW
+        if kind == "target":
+            out.append(
+                f'<line {_attrs(x1=x, x2=x + 18, y1=y - 4, y2=y - 4)} stroke="{TARGET}" stroke-width="2" '
+                'stroke-dasharray="6 4"/>'
+            )
+        else:
+            out.append(_marker(shape, round(x + 8, 2), y - 4, colour, kind == "missed", name))
+        out.append(f'<text x="{round(x + 24, 2)}" y="{y}" font-size="12" fill="{TEXT}">{escape(name)}</text>')
     out.append("</g>")
     return out
+
+
+def _met(flags: list, i: int):
+    return flags[i] if flags and i < len(flags) else None
 
 
 def line_chart(
@@ -225,21 +280,32 @@ def line_chart(
     target=None,
     unit: str = "",
     width: int = WIDTH,
-    height: int = HEIGHT,
+    plot_height: int = PLOT_HEIGHT,
 ) -> Markup:
     """A line per series over the x labels, with the target as a dashed line."""
     chart_id = f"chart-{next(_ids)}"
     values = [_num(v) for s in series for v in s.values]
-    frame = _Frame(labels, [*values, _num(target)], width=width, height=height, include_zero=False)
+    styles = [
+        (SERIES_COLOURS[n % len(SERIES_COLOURS)], MARKERS[n % len(MARKERS)]) for n in range(len(series))
+    ]
+    misses = any(v is not None and _met(s.met, i) is False for s in series for i, v in enumerate(s.values))
+    legend = _legend_items(
+        [(s.name, c, m) for s, (c, m) in zip(series, styles, strict=True)],
+        target=target is not None,
+        misses=misses,
+    )
+    frame = _Frame(
+        labels,
+        [*values, _num(target)],
+        width=width,
+        plot_height=plot_height,
+        include_zero=False,
+        legend=legend,
+    )
     out = _open(chart_id, title, description, frame, "line")
     out += _axes(frame, unit)
     out += _target(frame, _num(target), unit)
-    entries = []
-    misses = False
-    for n, s in enumerate(series):
-        colour = SERIES_COLOURS[n % len(SERIES_COLOURS)]
-        shape = MARKERS[n % len(MARKERS)]
-        entries.append((s.name, colour, shape))
+    for n, (s, (colour, shape)) in enumerate(zip(series, styles, strict=True)):
         out.append(f'<g class="app-chart__series app-chart__series--{n % len(SERIES_COLOURS) + 1}">')
         # A gap where a period has no value: the line is broken, never drawn through it.
         runs, run = [], []
@@ -261,14 +327,13 @@ def line_chart(
         for i, v in enumerate(s.values):
             if v is None:
                 continue
-            met = s.met[i] if i < len(s.met) else None
-            misses = misses or met is False
+            met = _met(s.met, i)
             tip = f"{s.name}, {labels[i]}: {fmt(v)}{_unit_suffix(unit)}"
             if met is not None:
                 tip += ", target met" if met else ", target missed"
             out.append(_marker(shape, frame.x(i), frame.y(float(v)), colour, met is False, tip))
         out.append("</g>")
-    out += _legend(frame, entries, target=target is not None, misses=misses)
+    out += _legend(frame)
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute value above is escaped
 
@@ -283,32 +348,45 @@ def bar_chart(
     unit: str = "",
     met: list | None = None,
     name: str = "Value",
+    integer: bool = False,
     width: int = WIDTH,
-    height: int = HEIGHT,
+    plot_height: int = PLOT_HEIGHT,
 ) -> Markup:
-    """A bar per x label from zero, with the target as a dashed line; a missed target is a hollow bar."""
+    """A bar per x label from zero, with the target as a dashed line; a missed target is a hollow bar.
+    `integer` keeps the ticks whole, for counts."""
     chart_id = f"chart-{next(_ids)}"
     numbers = [_num(v) for v in values]
-    frame = _Frame(labels, [*numbers, _num(target)], width=width, height=height, include_zero=True)
+    colour = SERIES_COLOURS[0]
+    misses = any(v is not None and _met(met, i) is False for i, v in enumerate(numbers))
+    legend = _legend_items(
+        [(name, colour, "square")], target=target is not None, misses=misses, miss_shape="square"
+    )
+    frame = _Frame(
+        labels,
+        [*numbers, _num(target)],
+        width=width,
+        plot_height=plot_height,
+        include_zero=True,
+        integer=integer,
+        legend=legend,
+    )
     out = _open(chart_id, title, description, frame, "bar")
     out += _axes(frame, unit)
-    colour = SERIES_COLOURS[0]
     bar_width = round(min(frame.band * 0.6, 64), 2)
     zero = frame.y(0.0)
-    misses = False
     out.append('<g class="app-chart__series app-chart__series--1">')
     for i, v in enumerate(numbers):
         if v is None:
             continue
         top = frame.y(v)
         y, h = (top, round(zero - top, 2)) if v >= 0 else (zero, round(top - zero, 2))
-        missed = bool(met) and i < len(met) and met[i] is False
-        misses = misses or missed
+        flag = _met(met, i)
         tip = f"{labels[i]}: {fmt(v)}{_unit_suffix(unit)}"
-        if met and i < len(met) and met[i] is not None:
-            tip += ", target met" if met[i] else ", target missed"
-        cls = "app-chart__bar app-chart__bar--missed" if missed else "app-chart__bar"
-        fill = "#ffffff" if missed else colour
+        if flag is not None:
+            tip += ", target met" if flag else ", target missed"
+        cls = "app-chart__bar app-chart__bar--missed" if flag is False else "app-chart__bar"
+        fill = "#ffffff" if flag is False else colour
+        # A zero is drawn as a 1px bar on the axis, so that "none" is seen, not mistaken for missing.
         out.append(
             f'<rect class="{cls}" x="{round(frame.x(i) - bar_width / 2, 2)}" y="{y}" width="{bar_width}" '
             f'height="{max(h, 1)}" fill="{fill}" stroke="{colour}" stroke-width="2">'
@@ -316,6 +394,6 @@ def bar_chart(
         )
     out.append("</g>")
     out += _target(frame, _num(target), unit)
-    out += _legend(frame, [(name, colour, "square")], target=target is not None, misses=misses)
+    out += _legend(frame)
     out.append("</svg>")
     return Markup("".join(out))  # noqa: S704 - every text and attribute value above is escaped

@@ -192,6 +192,7 @@ def rating_counts_chart(title: str, rows: list[PerformanceRating]) -> Markup:
         values=counts,
         unit="contracts",
         name="Call-offs",
+        integer=True,
     )
 
 

@@ -133,6 +133,7 @@ def report(request, contract_id, kpi_id):
     if chosen is not None:
         initial |= {"value": chosen.value, "comment": chosen.comment}
     form = ReportForm(posted(request), periods=periods, reported=reported, initial=initial)
+    form.fields["value"].label = f"Value ({kpi.unit})"
     back = reverse("performance:contract", args=[contract.pk])
     context = {
         "title": f"Report {kpi.name}",
