@@ -114,7 +114,7 @@ def test_a_report_and_its_correction_keep_one_row_and_audit_the_old_value(call_o
         "kpi": kpi.pk,
         "contract": call_off.pk,
         "period": "2026-01-01",
-        "value": "96.1",
+        "value": "96.10",
     }
 
 

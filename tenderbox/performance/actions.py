@@ -3,6 +3,7 @@ period, and chasing late reports. Each write runs in one transaction with its au
 are archived in it and delivered after commit."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -104,6 +105,7 @@ def report_kpi(
         raise DomainError("Choose one of the contract's reporting periods for this KPI.")
     if not rules.is_reportable(period, timezone.localdate()):
         raise DomainError(f"{period.label} can be reported from {period.ends_on:%-d %B %Y}, its last day.")
+    value = Decimal(value).quantize(Decimal("0.01"))  # as stored, so the caller sees what was saved
     fields = {"value": value, "comment": comment.strip(), "reported_by": by, "reported_at": timezone.now()}
     with transaction.atomic():
         existing = KpiReport.objects.select_for_update().filter(
