@@ -264,3 +264,28 @@ def test_a_reported_period_and_one_before_the_kpi_existed_are_not_chased(call_of
         assert actions.chase_late_reports() == 1
     assert list(ReportChase.objects.values_list("period_start", flat=True)) == [date(2026, 3, 1)]
     assert Message.objects.filter(purpose="kpi_reporting").count() == 2  # Alice and Bob
+
+
+def test_a_framework_kpi_is_chased_on_each_call_off_and_a_long_ended_contract_is_not(
+    framework, call_off, southmoor_call_off, yasmin, alice
+):
+    with at(2026, 3, 5):
+        actions.define_kpi(
+            by=yasmin,
+            framework=framework,
+            name="Audit",
+            unit="%",
+            target=90,
+            period="quarterly",
+            direction="higher",
+        )
+    # January to March is due on 14 April and chased from 21 April, on both call-offs.
+    with at(2026, 4, 21):
+        assert actions.chase_late_reports() == 2
+    assert sorted(ReportChase.objects.values_list("contract__reference", flat=True)) == sorted(
+        [call_off.reference, southmoor_call_off.reference]
+    )
+    # Long after both contracts ended (31 December 2027) the job no longer looks at them.
+    ReportChase.objects.all().delete()
+    with at(2028, 3, 1):
+        assert actions.chase_late_reports() == 0

@@ -323,3 +323,34 @@ def test_the_contract_page_panel_shows_the_warning_and_latest_values(
     context = kpi_panel_context(request, call_off)
     assert context == {"kpi_panel": None}
     assert render_to_string("performance/_contract_kpis.html", context, request=request).strip() == ""
+
+
+def test_beyond_six_call_offs_the_framework_chart_shows_lowest_average_and_highest(
+    client, framework, northshire, acme, ian, yasmin, bob
+):
+    from tests.performance_fixtures import call_off_to
+
+    contracts = [call_off_to(northshire, acme, ian, framework, title=f"Site {n}") for n in range(7)]
+    with at(2026, 1, 2):
+        kpi = actions.define_kpi(
+            by=yasmin,
+            framework=framework,
+            name="Audit",
+            unit="%",
+            target=90,
+            period="quarterly",
+            direction="higher",
+        )
+    with at(2026, 4, 2):
+        for contract, value in zip(contracts[:3], ("85", "90", "98.5"), strict=True):
+            actions.report_kpi(contract, kpi, period_start=date(2026, 1, 1), value=Decimal(value), by=bob)
+    html = page(client, yasmin, f"/performance/frameworks/{framework.pk}/")
+    (chart,) = [s for s in re.findall(r"<svg.*?</svg>", html, re.S) if "Audit: " in s]
+    assert "Lowest, Q1 2026: 85%" in chart and "Average, Q1 2026: 91.17%" in chart
+    assert "Highest, Q1 2026: 98.5%" in chart and chart.count("app-chart__series--") == 3
+    assert "The lines show the lowest, average and highest value reported each period." in chart
+    row = re.search(
+        r"<th scope=\"row\" class=\"govuk-table__header\">January to March 2026</th>(.*?)</tr>", html, re.S
+    )
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
+    assert cells == ["3 of 7", "85%", "91.17%", "98.5%", "2"]

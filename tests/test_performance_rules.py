@@ -144,3 +144,7 @@ def test_meeting_the_target_depends_on_the_direction():
 def test_s71_assessment_is_due_twelve_months_after_the_last():
     assert rules.assessment_due_by(date(2026, 1, 31), None) == date(2027, 1, 31)
     assert rules.assessment_due_by(date(2026, 1, 31), date(2028, 2, 29)) == date(2029, 2, 28)
+
+
+def test_the_chase_looks_back_52_days_past_a_contracts_end():
+    assert rules.chase_horizon(date(2026, 3, 31)) == date(2026, 2, 7)

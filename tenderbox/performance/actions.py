@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -228,25 +229,37 @@ def chase_late_reports(today: date | None = None) -> int:
     the emails, under a unique constraint, so a second run (or a parallel one) sends nothing."""
     today = today or timezone.localdate()
     sent = 0
-    contracts = Contract.objects.exclude(starts_on__gt=today).select_related("buyer", "supplier")
+    with_kpis = Q(kpis__isnull=False) | Q(framework__kpis__isnull=False)
+    contracts = (
+        Contract.objects.filter(with_kpis, starts_on__lte=today, ends_on__gte=rules.chase_horizon(today))
+        .distinct()
+        .select_related("buyer", "supplier")
+        .order_by("pk")
+    )
     for contract in contracts.iterator(chunk_size=200):
         kpis = list(Kpi.objects.for_contract(contract))
         if not kpis:
             continue
         reported = set(KpiReport.objects.filter(contract=contract).values_list("kpi_id", "period_start"))
         chased = set(ReportChase.objects.filter(contract=contract).values_list("kpi_id", "period_start"))
-        for kpi in kpis:
-            due = rules.periods_to_chase(
+        done = reported | chased
+        owed = [
+            (kpi, period)
+            for kpi in kpis
+            for period in rules.periods_to_chase(
                 kpi.period,
                 contract.starts_on,
                 last_day(contract),
                 kpi_set_on=timezone.localtime(kpi.created_at).date(),
                 today=today,
             )
-            for period in due:
-                if (kpi.pk, period.starts_on) in reported or (kpi.pk, period.starts_on) in chased:
-                    continue
-                sent += _chase(contract, kpi, period, today)
+            if (kpi.pk, period.starts_on) not in done
+        ]
+        if owed:
+            # One transaction per contract, a savepoint per reminder: a clash on one (another run
+            # sent it) leaves the others.
+            with transaction.atomic():
+                sent += sum(_chase(contract, kpi, period, today) for kpi, period in owed)
     return sent
 
 

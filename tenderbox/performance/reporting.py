@@ -3,6 +3,7 @@ ratings, and the same rows as CSV. Built from records the caller fetched through
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F
 from django.utils import timezone
@@ -40,6 +41,8 @@ class KpiSection:
     chart: Markup
     contract: object = None
     contracts: list = field(default_factory=list)
+    summaries: list = field(default_factory=list)  # framework report: one PeriodSummary per period
+    per_contract: bool = True  # framework report: a line per call-off (else lowest/average/highest)
 
     @property
     def reportable(self) -> list[Row]:
@@ -71,8 +74,7 @@ def kpi_rows(contract, kpi: Kpi, reports: dict, today: date) -> list[Row]:
 
 def _reports(contracts) -> dict:
     return {
-        (r.kpi_id, r.contract_id, r.period_start): r
-        for r in KpiReport.objects.filter(contract__in=contracts).select_related("reported_by")
+        (r.kpi_id, r.contract_id, r.period_start): r for r in KpiReport.objects.filter(contract__in=contracts)
     }
 
 
@@ -115,7 +117,8 @@ def contract_chart(contract, kpi: Kpi, rows: list[Row]) -> Markup:
     )
 
 
-def contract_sections(contract, today: date | None = None) -> list[KpiSection]:
+def contract_sections(contract, today: date | None = None, *, charts: bool = True) -> list[KpiSection]:
+    """Each KPI of the contract with its periods and, unless only the rows are wanted (CSV), its chart."""
     today = today or timezone.localdate()
     reports = _reports([contract])
     sections = []
@@ -125,13 +128,44 @@ def contract_sections(contract, today: date | None = None) -> list[KpiSection]:
     )
     for kpi in kpis:
         rows = kpi_rows(contract, kpi, reports, today)
-        sections.append(KpiSection(kpi, rows, contract_chart(contract, kpi, rows), contract=contract))
+        chart = contract_chart(contract, kpi, rows) if charts else Markup("")
+        sections.append(KpiSection(kpi, rows, chart, contract=contract))
     return sections
 
 
+@dataclass
+class PeriodSummary:
+    """One calendar period of a framework KPI across the call-offs that report it."""
+
+    period: rules.Period
+    values: list
+    met: int
+    owed: int
+
+    @property
+    def lowest(self):
+        return min(self.values) if self.values else None
+
+    @property
+    def highest(self):
+        return max(self.values) if self.values else None
+
+    @property
+    def average(self):
+        if not self.values:
+            return None
+        return (sum(self.values) / len(self.values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# Up to this many call-offs a framework KPI's chart has a line for each; beyond, the lines would be
+# unreadable, so it shows the lowest, average and highest value of each period instead.
+MAX_LINES = 6
+
+
 def framework_sections(framework, contracts, today: date | None = None) -> list[KpiSection]:
-    """Each framework KPI across the call-offs: one line per call-off, periods aligned on the
-    calendar (a call-off's first period may be cut short, but it is the same month or quarter)."""
+    """Each framework KPI across the call-offs, periods aligned on the calendar (a call-off's first
+    period may be cut short, but it is the same month or quarter). `summaries` holds, per period, the
+    values reported, how many met the target and how many call-offs owed a report."""
     today = today or timezone.localdate()
     reports = _reports(contracts)
     sections = []
@@ -144,15 +178,36 @@ def framework_sections(framework, contracts, today: date | None = None) -> list[
                 for r in rows
             }
         )
-        labels = [rules.Period(s, e, kpi.period).short_label for s, e in keys]
-        series = []
+        periods = [rules.Period(s, e, kpi.period) for s, e in keys]
+        labels = [p.short_label for p in periods]
+        aligned = []
         for contract, rows in rows_by_contract:
             by_key = {rules.period_bounds(kpi.period, r.period.starts_on): r for r in rows}
-            values = [by_key[k].report.value if k in by_key and by_key[k].report else None for k in keys]
-            met = [by_key[k].met if k in by_key else None for k in keys]
-            series.append(Series(f"{contract.reference} ({contract.buyer.name})", values, met))
+            aligned.append((contract, [by_key.get(k) for k in keys]))
+        summaries = []
+        for i, period in enumerate(periods):
+            cells = [row[i] for _, row in aligned if row[i] is not None]
+            values = [r.report.value for r in cells if r.report]
+            summaries.append(PeriodSummary(period, values, sum(1 for r in cells if r.met), len(cells)))
         all_rows = [r for _, rows in rows_by_contract for r in rows]
+        if len(contracts) <= MAX_LINES:
+            series = [
+                Series(
+                    f"{c.reference} ({c.buyer.name})",
+                    [r.report.value if r and r.report else None for r in row],
+                    [r.met if r else None for r in row],
+                )
+                for c, row in aligned
+            ]
+        else:
+            series = [
+                Series("Lowest", [p.lowest for p in summaries]),
+                Series("Average", [p.average for p in summaries]),
+                Series("Highest", [p.highest for p in summaries]),
+            ]
         description = _describe(kpi, all_rows, f"across {len(contracts)} call-off contracts")
+        if len(contracts) > MAX_LINES:
+            description += " The lines show the lowest, average and highest value reported each period."
         chart = line_chart(
             title=f"{kpi.name}: {framework.reference}",
             description=description,
@@ -161,7 +216,16 @@ def framework_sections(framework, contracts, today: date | None = None) -> list[
             target=kpi.target,
             unit=kpi.unit,
         )
-        sections.append(KpiSection(kpi, all_rows, chart, contracts=list(contracts)))
+        sections.append(
+            KpiSection(
+                kpi,
+                all_rows,
+                chart,
+                contracts=list(contracts),
+                summaries=summaries,
+                per_contract=len(contracts) <= MAX_LINES,
+            )
+        )
     return sections
 
 

@@ -33,6 +33,15 @@ STANDARD_VAT_RATE = Decimal("0.20")
 # when it is CHASE_AFTER_DAYS_LATE days late.
 REPORT_DUE_DAYS = 14
 CHASE_AFTER_DAYS_LATE = 7
+# The daily job looks back this far past a contract's end for reminders it has not sent (a worker that
+# was down catches up); any older gap stays visible as late on the pages.
+CHASE_CATCH_UP_DAYS = 31
+
+
+def chase_horizon(today: date) -> date:
+    """Contracts that ended before this day have nothing left to chase."""
+    return today - timedelta(days=REPORT_DUE_DAYS + CHASE_AFTER_DAYS_LATE + CHASE_CATCH_UP_DAYS)
+
 
 # PA23 s.71(2): an assessment at least once every 12 months.
 ASSESSMENT_INTERVAL_MONTHS = 12

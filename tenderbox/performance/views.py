@@ -77,7 +77,7 @@ def contract(request, contract_id):
 @require_GET
 def contract_csv(request, contract_id):
     contract, _ = access.get_contract(request.user, contract_id)
-    rows = reporting.csv_rows(reporting.contract_sections(contract))
+    rows = reporting.csv_rows(reporting.contract_sections(contract, charts=False))
     return csv_response(f"{contract.reference}-kpis.csv", reporting.CSV_HEADER, rows)
 
 
@@ -237,7 +237,7 @@ def framework(request, framework_id):
 @require_GET
 def framework_csv(request, framework_id):
     framework, contracts = _framework_context(request, framework_id)
-    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c)])
+    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c, charts=False)])
     return csv_response(f"{framework.reference}-kpis.csv", reporting.CSV_HEADER, rows)
 
 
@@ -260,5 +260,5 @@ def supplier(request, supplier_id):
 @require_GET
 def supplier_csv(request, supplier_id):
     supplier, contracts = access.get_supplier_contracts(request.user, supplier_id)
-    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c)])
+    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c, charts=False)])
     return csv_response(f"supplier-{supplier.pk}-kpis.csv", reporting.CSV_HEADER, rows)
