@@ -63,7 +63,9 @@ class Kpi(models.Model):
         max_length=6, choices=Direction.choices, help_text="Whether a higher or a lower value is better."
     )
     created_at = models.DateTimeField(default=timezone.now, help_text="When it was set.")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who set it."
+    )
 
     objects = KpiQuerySet.as_manager()
 
@@ -107,8 +109,15 @@ class KpiReport(models.Model):
     """The supplier's reported value of one KPI on one contract for one period. One per (KPI, contract,
     period): a correction replaces the value in place, counts itself and is audited with the old value."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="reports")
-    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="kpi_reports")
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="reports", help_text="The KPI reported."
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="kpi_reports",
+        help_text="The contract it is reported for (a framework KPI is reported per call-off).",
+    )
     period_start = models.DateField(help_text="First day of the reporting period.")
     period_end = models.DateField(help_text="Last day of the reporting period.")
     value = models.DecimalField(max_digits=14, decimal_places=2, help_text="The value for the period.")
@@ -116,7 +125,12 @@ class KpiReport(models.Model):
     reported_at = models.DateTimeField(
         default=timezone.now, help_text="When it was last reported or corrected."
     )
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last reported it.",
+    )
     corrections = models.PositiveSmallIntegerField(default=0, help_text="How many times it was corrected.")
 
     class Meta:
@@ -149,7 +163,12 @@ class PerformanceRating(models.Model):
     the contract performance notice's scale and written feedback (PA23 s.71: at least every 12 months).
     One per (contract, period); a correction replaces it and is audited."""
 
-    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="ratings")
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        help_text="The contract rated.",
+    )
     period_kind = models.CharField(
         max_length=10, choices=Kpi.Period.choices, help_text="Kind of period rated."
     )
@@ -158,7 +177,9 @@ class PerformanceRating(models.Model):
     rating = models.CharField(max_length=20, choices=Rating.choices, help_text="The overall rating.")
     feedback = models.TextField(help_text="The buyer's written feedback to the supplier.")
     rated_at = models.DateTimeField(default=timezone.now, help_text="When it was given or last corrected.")
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who last rated it."
+    )
     corrections = models.PositiveSmallIntegerField(default=0, help_text="How many times it was corrected.")
 
     class Meta:
@@ -177,8 +198,12 @@ class ReportChase(models.Model):
     """That the supplier was chased for a late report: one row per (KPI, contract, period), so the
     daily job emails once however often it runs."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="chases")
-    contract = models.ForeignKey("contracts.Contract", on_delete=models.CASCADE, related_name="kpi_chases")
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="chases", help_text="The KPI not reported."
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", on_delete=models.CASCADE, related_name="kpi_chases", help_text="The contract."
+    )
     period_start = models.DateField(help_text="First day of the period whose report is late.")
     sent_at = models.DateTimeField(default=timezone.now, help_text="When the reminder went.")
 
