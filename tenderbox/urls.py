@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("tenderbox.tenders.urls")),
     path("", include("tenderbox.submissions.urls")),
     path("", include("tenderbox.evaluation.urls")),
+    path("", include("tenderbox.frameworks.urls")),
+    path("", include("tenderbox.contracts.urls")),
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
     path("performance/", include("tenderbox.performance.urls")),

@@ -3,7 +3,7 @@
 Yorkshire Purchasing (Yasmin, its admin) runs a facilities framework with one lot on which Acme and
 Brightside are appointed. Northshire (Helen, Ian) calls off from it to Acme (`call_off`, £6 million,
 so PA23 s.52 wants three KPIs) and, outside any framework, lets Brightside a small contract
-(`rival_contract`). Southmoor Borough Council (Sam, its admin) is another authority that calls off to
+(`rival_contract`). Southmoor Borough Council (Stella, its admin) is another authority that calls off to
 Acme too (`southmoor_call_off`). Dates: 1 January 2026 to 31 December 2027.
 """
 
@@ -55,19 +55,19 @@ def ypo(yasmin):
 
 
 @pytest.fixture
-def sam(db):
-    return buyer_user("sam@southmoor.example", "Sam Reed")
+def stella(db):
+    return buyer_user("stella@southmoor.example", "Stella Reed")
 
 
 @pytest.fixture
-def southmoor(sam):
-    return buyer_org(sam, "Southmoor Borough Council", "YO1 7HH")
+def southmoor(stella):
+    return buyer_org(stella, "Southmoor Borough Council", "YO1 7HH")
 
 
 @pytest.fixture
-def framework(ypo, yasmin, acme, brightside, northshire, southmoor):
+def ypo_framework(ypo, yasmin, acme, brightside, northshire, southmoor):
     now = timezone.now()
-    framework = Framework.objects.create(
+    ypo_framework = Framework.objects.create(
         owner=ypo,
         reference="FW-2026-0001",
         title="Facilities management",
@@ -81,9 +81,9 @@ def framework(ypo, yasmin, acme, brightside, northshire, southmoor):
         went_live_at=now,
         went_live_by=yasmin,
     )
-    framework.named_authorities.set([northshire, southmoor])
+    ypo_framework.named_authorities.set([northshire, southmoor])
     lot = FrameworkLot.objects.create(
-        framework=framework,
+        framework=ypo_framework,
         number=1,
         title="Cleaning",
         scope="Office and school cleaning.",
@@ -95,10 +95,12 @@ def framework(ypo, yasmin, acme, brightside, northshire, southmoor):
         Appointment.objects.create(
             lot=lot, supplier=supplier, source=Appointment.Source.IMPORT, appointed_by=yasmin
         )
-    return framework
+    return ypo_framework
 
 
-def call_off_to(buyer, supplier, by, framework, *, value="6000000.00", title="Cleaning of county offices"):
+def call_off_to(
+    buyer, supplier, by, ypo_framework, *, value="6000000.00", title="Cleaning of county offices"
+):
     return let_contract(
         buyer=buyer,
         supplier=supplier,
@@ -113,24 +115,26 @@ def call_off_to(buyer, supplier, by, framework, *, value="6000000.00", title="Cl
         ends_on=ENDS,
         delivery_postcode="DL7 8AD",
         delivery_region="TLE",
-        framework_lot=framework.lots.get(),
+        framework_lot=ypo_framework.lots.get(),
     )
 
 
 @pytest.fixture
-def call_off(framework, northshire, acme, ian):
+def call_off(ypo_framework, northshire, acme, ian):
     """Northshire's £6 million call-off to Acme."""
-    return call_off_to(northshire, acme, ian, framework)
+    return call_off_to(northshire, acme, ian, ypo_framework)
 
 
 @pytest.fixture
-def southmoor_call_off(framework, southmoor, acme, sam):
-    return call_off_to(southmoor, acme, sam, framework, value="200000.00", title="Cleaning of libraries")
+def southmoor_call_off(ypo_framework, southmoor, acme, stella):
+    return call_off_to(
+        southmoor, acme, stella, ypo_framework, value="200000.00", title="Cleaning of libraries"
+    )
 
 
 @pytest.fixture
 def rival_contract(northshire, brightside, ian):
-    """Northshire's small contract with Brightside, let outside any framework."""
+    """Northshire's small contract with Brightside, let outside any ypo_framework."""
     return let_contract(
         buyer=northshire,
         supplier=brightside,

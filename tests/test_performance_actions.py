@@ -50,11 +50,11 @@ def test_a_contract_kpi_is_set_with_an_audit_event(call_off, ian):
 
 
 def test_a_framework_kpi_applies_to_every_call_off_and_nothing_else(
-    framework, call_off, southmoor_call_off, rival_contract, yasmin
+    ypo_framework, call_off, southmoor_call_off, rival_contract, yasmin
 ):
     kpi = actions.define_kpi(
         by=yasmin,
-        framework=framework,
+        framework=ypo_framework,
         name="Audit score",
         unit="%",
         target=90,
@@ -267,12 +267,12 @@ def test_a_reported_period_and_one_before_the_kpi_existed_are_not_chased(call_of
 
 
 def test_a_framework_kpi_is_chased_on_each_call_off_and_a_long_ended_contract_is_not(
-    framework, call_off, southmoor_call_off, yasmin, alice
+    ypo_framework, call_off, southmoor_call_off, yasmin, alice
 ):
     with at(2026, 3, 5):
         actions.define_kpi(
             by=yasmin,
-            framework=framework,
+            framework=ypo_framework,
             name="Audit",
             unit="%",
             target=90,

@@ -183,10 +183,10 @@ def test_the_buyer_rates_and_sets_kpis_by_api(client, call_off, kpi, northshire_
     assert Kpi.objects.count() == 2
 
 
-def test_framework_kpis_are_set_by_the_owner_only(client, framework, yasmin, ypo, northshire_token):
+def test_framework_kpis_are_set_by_the_owner_only(client, ypo_framework, yasmin, ypo, northshire_token):
     owner = create_token(ypo, by=yasmin, name="Owner", scope="write", days=30)[1]
     body = {"name": "Audit", "unit": "%", "target": "90", "period": "quarterly", "direction": "higher"}
-    path = f"/api/v1/frameworks/{framework.pk}/kpis"
+    path = f"/api/v1/frameworks/{ypo_framework.pk}/kpis"
     assert (
         client.post(path, body, content_type="application/json", **bearer(northshire_token)).status_code
         == 404

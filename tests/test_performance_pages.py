@@ -68,10 +68,10 @@ def test_a_big_contract_warns_until_it_has_three_kpis_and_a_small_one_never(
     assert 'id="kpi-warning"' not in page(client, ian, f"/performance/contracts/{rival_contract.pk}/")
 
 
-def test_a_framework_kpi_counts_towards_the_three(client, framework, call_off, ian, yasmin):
+def test_a_framework_kpi_counts_towards_the_three(client, ypo_framework, call_off, ian, yasmin):
     actions.define_kpi(
         by=yasmin,
-        framework=framework,
+        framework=ypo_framework,
         name="Audit",
         unit="%",
         target=90,
@@ -113,13 +113,13 @@ def test_each_kpi_has_a_chart_and_the_same_numbers_in_a_table(client, call_off, 
 
 
 def test_the_pages_use_no_inline_style_or_script_in_charts(
-    client, call_off, kpi, bob, ian, yasmin, framework
+    client, call_off, kpi, bob, ian, yasmin, ypo_framework
 ):
     with at(2026, 3, 2):
         actions.report_kpi(call_off, kpi, period_start=date(2026, 1, 1), value=Decimal("93"), by=bob)
     for user, path in [
         (ian, f"/performance/contracts/{call_off.pk}/"),
-        (yasmin, f"/performance/frameworks/{framework.pk}/"),
+        (yasmin, f"/performance/frameworks/{ypo_framework.pk}/"),
         (bob, f"/performance/suppliers/{call_off.supplier_id}/"),
     ]:
         html = page(client, user, path)
@@ -279,12 +279,12 @@ def test_the_csv_has_every_period_and_neutralises_formulas(client, call_off, ian
 
 
 def test_the_framework_report_charts_a_line_per_call_off(
-    client, framework, call_off, southmoor_call_off, yasmin, bob
+    client, ypo_framework, call_off, southmoor_call_off, yasmin, bob
 ):
     with at(2026, 1, 2):
         kpi = actions.define_kpi(
             by=yasmin,
-            framework=framework,
+            framework=ypo_framework,
             name="Audit score",
             unit="%",
             target=90,
@@ -296,13 +296,13 @@ def test_the_framework_report_charts_a_line_per_call_off(
         actions.report_kpi(
             southmoor_call_off, kpi, period_start=date(2026, 1, 1), value=Decimal("93"), by=bob
         )
-    html = page(client, yasmin, f"/performance/frameworks/{framework.pk}/")
+    html = page(client, yasmin, f"/performance/frameworks/{ypo_framework.pk}/")
     svgs = re.findall(r"<svg.*?</svg>", html, re.S)
     (chart,) = [s for s in svgs if "Audit score" in s]
     assert chart.count("app-chart__series--") == 2
     assert f"{call_off.reference} (Northshire County Council), Q1 2026: 88%, target missed" in chart
     assert f"{southmoor_call_off.reference} (Southmoor Borough Council), Q1 2026: 93%, target met" in chart
-    response = client.get(f"/performance/frameworks/{framework.pk}/kpis.csv")
+    response = client.get(f"/performance/frameworks/{ypo_framework.pk}/kpis.csv")
     _, *rows = csv_rows(response)
     assert sorted({row[0] for row in rows}) == sorted([call_off.reference, southmoor_call_off.reference])
 
@@ -326,15 +326,15 @@ def test_the_contract_page_panel_shows_the_warning_and_latest_values(
 
 
 def test_beyond_six_call_offs_the_framework_chart_shows_lowest_average_and_highest(
-    client, framework, northshire, acme, ian, yasmin, bob
+    client, ypo_framework, northshire, acme, ian, yasmin, bob
 ):
     from tests.performance_fixtures import call_off_to
 
-    contracts = [call_off_to(northshire, acme, ian, framework, title=f"Site {n}") for n in range(7)]
+    contracts = [call_off_to(northshire, acme, ian, ypo_framework, title=f"Site {n}") for n in range(7)]
     with at(2026, 1, 2):
         kpi = actions.define_kpi(
             by=yasmin,
-            framework=framework,
+            framework=ypo_framework,
             name="Audit",
             unit="%",
             target=90,
@@ -344,7 +344,7 @@ def test_beyond_six_call_offs_the_framework_chart_shows_lowest_average_and_highe
     with at(2026, 4, 2):
         for contract, value in zip(contracts[:3], ("85", "90", "98.5"), strict=True):
             actions.report_kpi(contract, kpi, period_start=date(2026, 1, 1), value=Decimal(value), by=bob)
-    html = page(client, yasmin, f"/performance/frameworks/{framework.pk}/")
+    html = page(client, yasmin, f"/performance/frameworks/{ypo_framework.pk}/")
     (chart,) = [s for s in re.findall(r"<svg.*?</svg>", html, re.S) if "Audit: " in s]
     assert "Lowest, Q1 2026: 85%" in chart and "Average, Q1 2026: 91.17%" in chart
     assert "Highest, Q1 2026: 98.5%" in chart and chart.count("app-chart__series--") == 3

@@ -44,6 +44,7 @@ def forbidden(request, exc):
 
 def _register_routers():
     from tenderbox.evaluation.api import router as evaluation
+    from tenderbox.frameworks.api import router as frameworks
     from tenderbox.organisations.api import router as organisations
     from tenderbox.performance.api import router as performance
     from tenderbox.submissions.api import router as submissions
@@ -53,6 +54,7 @@ def _register_routers():
     api.add_router("/", tenders)
     api.add_router("/", submissions)
     api.add_router("/", evaluation)
+    api.add_router("/", frameworks)
     api.add_router("/", performance)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenderbox.frameworks import rules
 from tenderbox.lib.errors import Conflict
+from tenderbox.organisations.models import Organisation
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -151,7 +152,10 @@ class EligibilityRule(models.Model):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="eligibility_rules")
     authority_type = models.CharField(
-        max_length=30, blank=True, help_text="Kind of authority (empty: any kind)."
+        max_length=30,
+        blank=True,
+        choices=Organisation.AuthorityType.choices,
+        help_text="Kind of authority (empty: any kind).",
     )
     region = models.CharField(max_length=3, blank=True, help_text="ITL1 region (empty: anywhere).")
 
@@ -187,6 +191,12 @@ class FrameworkLot(models.Model):
     )
     call_off_method = models.CharField(
         max_length=20, choices=CallOff.choices, help_text="How call-off contracts are awarded."
+    )
+    max_suppliers = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="For a framework let on Tenderbox: how many of the highest-ranked tenders on the "
+        "procurement's lot of the same number are appointed.",
     )
     direct_award_criteria = models.TextField(
         blank=True,

@@ -50,8 +50,8 @@ NOT_PERSONAL = {
     "created_at went_live_at expired_at next_transition_at",
     "frameworks.Framework_named_authorities": "id framework organisation",
     "frameworks.EligibilityRule": "id framework authority_type region",
-    "frameworks.FrameworkLot": "id framework number title scope cpv_codes max_value call_off_method "
-    "direct_award_criteria",
+    "frameworks.FrameworkLot": "id framework number title scope cpv_codes max_value max_suppliers "
+    "call_off_method direct_award_criteria",
     "frameworks.FrameworkLot_cpv_codes": "id frameworklot cpvcode",
     "frameworks.FrameworkDocument": "id framework title file filename content_type size sha256 uploaded_at",
     "frameworks.Appointment": "id lot supplier source award status appointed_at status_changed_at "

@@ -222,6 +222,16 @@ class Procurement(models.Model):
     def is_further_competition(self) -> bool:
         return self.framework_lot_id is not None
 
+    def invites(self, supplier) -> bool:
+        """Whether a supplier may take part: anyone in an advertised procurement; in a further
+        competition only a supplier invited at launch whose appointment is still active (a supplier
+        suspended since is invited to nothing)."""
+        if not self.is_further_competition:
+            return True
+        return self.competition_invitations.filter(
+            appointment__supplier=supplier, appointment__status="active"
+        ).exists()
+
     def minimum_period(self) -> tuple[int, str]:
         if self.is_further_competition:
             return rules.further_competition_days(self.framework_lot.framework.call_off_minimum_days)
