@@ -15,7 +15,7 @@ from django.test import RequestFactory
 from tenderbox.audit.models import AuditEvent
 from tenderbox.performance import actions
 from tenderbox.performance.models import KpiReport, PerformanceRating
-from tenderbox.performance.views import kpi_panel_context
+from tenderbox.performance.views import contract_section, kpi_panel_context
 from tenderbox.tenders.rules import UK_TIME
 from tests.conftest import sign_in
 
@@ -354,3 +354,24 @@ def test_beyond_six_call_offs_the_framework_chart_shows_lowest_average_and_highe
     )
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))
     assert cells == ["3 of 7", "85%", "91.17%", "98.5%", "2"]
+
+
+def test_the_panel_plugs_into_the_contract_pages_sections(client, call_off, kpi, ian, jo, monkeypatch):
+    """contracts.views.contract_sections is the contract page's hook; this is the line it needs."""
+    from tenderbox.contracts import views as contract_views
+
+    monkeypatch.setattr(contract_views, "contract_sections", lambda c, user: [contract_section(c, user)])
+    html = page(client, ian, contract_url(call_off))
+    assert 'id="kpi-panel-heading"' in html and "It has only 1 KPI: set 2 more." in html
+    assert "Calls answered within 20 seconds" in html
+    # Jo evaluates for Northshire: the contract page may show her the contract, never its KPIs.
+    client.logout()
+    sign_in(client, jo)
+    response = client.get(contract_url(call_off))
+    assert 'id="kpi-panel-heading"' not in response.content.decode()
+
+
+def contract_url(contract):
+    from django.urls import reverse
+
+    return reverse("contracts:detail", args=[contract.pk])

@@ -17,25 +17,37 @@ from tenderbox.performance import access, actions, reporting, rules
 from tenderbox.performance.forms import KpiForm, RatingForm, ReportForm
 from tenderbox.performance.models import KpiReport
 
+PANEL_TEMPLATE = "performance/_contract_kpis.html"
 
-def kpi_panel_context(request, contract) -> dict:
-    """Context for the partial performance/_contract_kpis.html on the contract page: the s.52
-    warning, each KPI's latest value and status, and the links this person may follow. Empty for
-    someone who may not see the contract's performance."""
+
+def kpi_panel(user, contract) -> dict | None:
+    """What the contract page's KPI panel shows this person: the s.52 warning, each KPI's latest
+    value and status, and the links they may follow. None for someone who may not see the contract's
+    performance (access.py's rules, which are narrower than seeing the contract: an evaluator of the
+    buyer sees no KPIs)."""
     try:
-        contract, party = access.get_contract(request.user, contract.pk)
-    except Http404:  # not a party to this contract
-        return {"kpi_panel": None}
+        contract, party = access.get_contract(user, contract.pk)
+    except Http404:
+        return None
     sections = reporting.contract_sections(contract)
     return {
-        "kpi_panel": {
-            "contract": contract,
-            "party": party,
-            "warning": rules.kpi_warning(contract.value_excl_vat, len(sections)),
-            "sections": sections,
-            "url": reverse("performance:contract", args=[contract.pk]),
-        }
+        "contract": contract,
+        "party": party,
+        "warning": rules.kpi_warning(contract.value_excl_vat, len(sections)),
+        "sections": sections,
+        "url": reverse("performance:contract", args=[contract.pk]),
     }
+
+
+def contract_section(contract, user) -> tuple[str, dict]:
+    """The (template, context) pair for `contracts.views.contract_sections`: the contract page includes
+    the template with the context as `section`."""
+    return PANEL_TEMPLATE, {"kpi_panel": kpi_panel(user, contract)}
+
+
+def kpi_panel_context(request, contract) -> dict:
+    """The same panel for a view that renders the partial itself: `{**context, **kpi_panel_context(...)}`."""
+    return {"kpi_panel": kpi_panel(request.user, contract)}
 
 
 @login_required
