@@ -222,3 +222,20 @@ def test_the_report_by_api_matches_the_action_for_ratings(client, call_off, ian,
         "2026-03-31",
         "good",
     )
+
+
+def test_numbers_may_be_sent_as_json_numbers(client, call_off, kpi, acme_token, northshire_token):
+    response = put(
+        client,
+        f"/api/v1/contracts/{call_off.pk}/kpis/{kpi.pk}/reports/2026-03-01",
+        {"value": 96.5},
+        acme_token,
+    )
+    assert (response.status_code, response.json()["value"]) == (201, "96.50")
+    created = client.post(
+        f"/api/v1/contracts/{call_off.pk}/kpis",
+        {"name": "Audit", "unit": "%", "target": 90, "period": "quarterly", "direction": "higher"},
+        content_type="application/json",
+        **bearer(northshire_token),
+    )
+    assert (created.status_code, created.json()["target"]) == (201, "90.00")

@@ -60,6 +60,7 @@ def define_kpi(
         raise DomainError("Choose how often the KPI is reported.")
     if direction not in (rules.HIGHER, rules.LOWER):
         raise DomainError("Choose whether a higher or a lower value is better.")
+    target = Decimal(target).quantize(Decimal("0.01"))  # as stored
     with transaction.atomic():
         kpi = Kpi.objects.create(
             contract=contract,

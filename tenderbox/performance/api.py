@@ -15,10 +15,15 @@ from tenderbox.performance.models import KpiReport
 router = Router(tags=["performance"])
 
 
+# Numbers may come as JSON numbers or strings; the pages' forms parse them either way (a float is
+# turned to text first, so 96.5 is read as written, not as its binary approximation).
+Number = str | int | float
+
+
 class KpiIn(Schema):
     name: str
     unit: str
-    target: str
+    target: Number
     period: str
     direction: str
     description: str = ""
@@ -64,6 +69,12 @@ def _kpi_out(kpi) -> dict:
     }
 
 
+def _text(data: dict) -> dict:
+    return {
+        k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for k, v in data.items()
+    }
+
+
 def _org(request):
     return request.auth.organisation_id
 
@@ -97,7 +108,7 @@ def contract_kpis(request, contract_id: int):
 def define_contract_kpi(request, contract_id: int, body: KpiIn):
     request.auth.require_write()
     contract = access.get_contract_for_buyer(request.auth.user, contract_id, _org(request))
-    form = validated(KpiForm, body.dict())
+    form = validated(KpiForm, _text(body.dict()))
     kpi = actions.define_kpi(by=request.auth.user, contract=contract, request=request, **form.cleaned_data)
     return Status(201, _kpi_out(kpi))
 
@@ -106,13 +117,13 @@ def define_contract_kpi(request, contract_id: int, body: KpiIn):
 def define_framework_kpi(request, framework_id: int, body: KpiIn):
     request.auth.require_write()
     framework = access.get_framework_for_owner(request.auth.user, framework_id, _org(request))
-    form = validated(KpiForm, body.dict())
+    form = validated(KpiForm, _text(body.dict()))
     kpi = actions.define_kpi(by=request.auth.user, framework=framework, request=request, **form.cleaned_data)
     return Status(201, _kpi_out(kpi))
 
 
 class ReportIn(Schema):
-    value: str
+    value: Number
     comment: str = ""
 
 
@@ -137,7 +148,7 @@ def report(request, contract_id: int, kpi_id: int, period_start: str, body: Repo
     reported = {r.period_start: r for r in KpiReport.objects.filter(kpi=kpi, contract=contract)}
     form = validated(
         ReportForm,
-        {"period": period_start, **body.dict()},
+        {"period": period_start, **_text(body.dict())},
         periods=actions.reportable_periods(kpi, contract),
         reported=reported,
     )
