@@ -40,7 +40,7 @@ def main() -> None:
     from tenderbox.accounts.models import User
     from tenderbox.contracts.models import Contract
     from tenderbox.frameworks.models import Framework, FrameworkLot
-    from tenderbox.lib.csvsafe import csv_text
+    from tenderbox.lib.csvsafe import csv_bytes
     from tenderbox.organisations.models import Membership, Organisation, Role
     from tenderbox.performance import actions, reporting
     from tenderbox.performance.models import Kpi, KpiReport
@@ -127,7 +127,7 @@ def main() -> None:
         svg = sum(len(str(s.chart)) for s in sections)
         print(f"framework report: {time.perf_counter() - start:.2f}s ({svg // 1024} KiB of SVG)")
         start = time.perf_counter()
-        text = csv_text(
+        text = csv_bytes(
             reporting.CSV_HEADER,
             reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c, charts=False)]),
         )

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tenderbox.evaluation",
     "tenderbox.frameworks",
     "tenderbox.contracts",
+    "tenderbox.spend",
     "tenderbox.performance",
     "tenderbox.portal",
     "tenderbox.api",

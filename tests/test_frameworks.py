@@ -372,7 +372,9 @@ def test_the_framework_pages_render_for_the_public_the_owner_and_an_eligible_buy
     assert "Start a further competition on lot 1" in text and "Direct award on lot 2" in text
     assert "Direct award on lot 1" not in text
     contract = direct(framework, northshire, delta, ian)
-    assert client.get(f"/contracts/{contract.pk}/").status_code == 200
+    page = client.get(f"/contracts/{contract.pk}/")
+    assert page.status_code == 200
+    assert "Spend to date" in page.content.decode()  # the spend app's section
     sign_in(client, fiona)
     assert client.get(f"/managing/frameworks/{framework.pk}/").status_code == 200
     assert client.get(f"/contracts/{contract.pk}/").status_code == 200

@@ -360,7 +360,12 @@ def test_the_panel_plugs_into_the_contract_pages_sections(client, call_off, kpi,
     """contracts.views.contract_sections is the contract page's hook; this is the line it needs."""
     from tenderbox.contracts import views as contract_views
 
-    monkeypatch.setattr(contract_views, "contract_sections", lambda c, user: [contract_section(c, user)])
+    spend_sections = contract_views.contract_sections
+    monkeypatch.setattr(
+        contract_views,
+        "contract_sections",
+        lambda c, user: [*spend_sections(c, user), *contract_section(c, user)],
+    )
     html = page(client, ian, contract_url(call_off))
     assert 'id="kpi-panel-heading"' in html and "It has only 1 KPI: set 2 more." in html
     assert "Calls answered within 20 seconds" in html
@@ -369,6 +374,7 @@ def test_the_panel_plugs_into_the_contract_pages_sections(client, call_off, kpi,
     sign_in(client, jo)
     response = client.get(contract_url(call_off))
     assert 'id="kpi-panel-heading"' not in response.content.decode()
+    assert contract_section(call_off, jo) == []
 
 
 def contract_url(contract):

@@ -1,42 +1,38 @@
-"""CSV downloads that a spreadsheet cannot turn into formulas.
+"""Spreadsheet-safe CSV cells (CSV or "formula" injection, OWASP).
 
-A cell beginning with = + - @ (or a tab or carriage return, which some spreadsheets skip before
-reading one of those) is run as a formula when the file is opened: CSV injection (OWASP). Text cells
-that start so get a leading apostrophe, which spreadsheets show as text. Numbers we format ourselves
-are written as they are, so a negative value stays a number.
+A spreadsheet opening a CSV treats a cell that starts with =, +, -, @ (or a tab or carriage return,
+which some programs skip before looking) as a formula, so a supplier's description such as
+`=HYPERLINK("http://evil","click")` or `=cmd|' /C calc'!A0` would run on the reader's machine.
+Every text cell Tenderbox exports goes through `neutralise`, which prefixes such a cell with an
+apostrophe: spreadsheets show the text as typed and never evaluate it. Numbers are written by the
+exporter as numbers (a negative amount is a number, not text, and is left alone).
 """
 
 import csv
 import io
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.http import HttpResponse
-
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def neutralise(cell) -> str:
-    if cell is None:
+def neutralise(value) -> str:
+    """The cell as text, with an apostrophe before anything a spreadsheet would evaluate."""
+    if value is None:
         return ""
-    if isinstance(cell, bool):
-        return "Yes" if cell else "No"
-    if isinstance(cell, int | float | Decimal):
-        return str(cell)
-    text = str(cell)
-    return "'" + text if text.startswith(DANGEROUS_FIRST) else text
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
-def csv_text(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
+    """A UTF-8 CSV (with the byte-order mark Excel needs to read £ correctly), every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
     for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-    return out.getvalue()
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    # A byte-order mark so that spreadsheets read the file as UTF-8 (names with accents, £).
-    response = HttpResponse("\ufeff" + csv_text(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

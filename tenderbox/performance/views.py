@@ -4,13 +4,13 @@ through actions.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tenderbox.lib.csvsafe import csv_response
+from tenderbox.lib.csvsafe import csv_bytes
 from tenderbox.lib.errors import DomainError
 from tenderbox.lib.views import posted, render_form
 from tenderbox.performance import access, actions, reporting, rules
@@ -18,6 +18,13 @@ from tenderbox.performance.forms import KpiForm, RatingForm, ReportForm
 from tenderbox.performance.models import KpiReport
 
 PANEL_TEMPLATE = "performance/_contract_kpis.html"
+
+
+def csv_response(filename: str, header, rows) -> HttpResponse:
+    """A CSV download, every text cell neutralised against formula injection (lib/csvsafe.py)."""
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def kpi_panel(user, contract) -> dict | None:
@@ -39,10 +46,12 @@ def kpi_panel(user, contract) -> dict | None:
     }
 
 
-def contract_section(contract, user) -> tuple[str, dict]:
-    """The (template, context) pair for `contracts.views.contract_sections`: the contract page includes
-    the template with the context as `section`."""
-    return PANEL_TEMPLATE, {"kpi_panel": kpi_panel(user, contract)}
+def contract_section(contract, user) -> list[tuple[str, dict]]:
+    """The KPI section of the contract page, for `contracts.views.contract_sections` (which includes
+    each partial with its context as `section`): the partial and its context for people who may see
+    the contract's KPIs, nothing for others."""
+    panel = kpi_panel(user, contract)
+    return [] if panel is None else [(PANEL_TEMPLATE, {"kpi_panel": panel})]
 
 
 def kpi_panel_context(request, contract) -> dict:

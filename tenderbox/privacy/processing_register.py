@@ -29,6 +29,11 @@ PEOPLE = {
     "evaluation": ("buyer staff who evaluate", "people named in tenders"),
     "frameworks": ("buyer staff who run frameworks and appoint suppliers",),
     "contracts": ("buyer staff who let and change contracts",),
+    "spend": ("buyer staff who record spend", "suppliers' staff who send management-information returns"),
+    "spend.Payment": (
+        "billing contacts who pay subscriptions and fees",
+        "Tenderbox staff who record payments",
+    ),
     "notifications": (ACCOUNT_HOLDERS,),
     "privacy": (ACCOUNT_HOLDERS,),
     "privacy.Complaint": ("people who complain",),
