@@ -23,7 +23,7 @@ from tenderbox.wsgi import application
 from tests.test_permission_matrix import World, changed_tables, snapshot
 
 # Bounded so the whole schema (about 40 operations, two callers each) runs in well under a minute.
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 10
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
