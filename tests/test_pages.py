@@ -94,3 +94,13 @@ def test_a_forged_form_gets_a_clear_403_page(db):
     response = client.post("/account/sign-in", {"email": "a@b.example", "password": "x"})
     assert response.status_code == 403
     assert "Sorry, this form has expired" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/opportunities/a%00b/", "/opportunities/?q=a%00b", "/frameworks/FW%00/", "/opportunities/?a%00=1"],
+)
+def test_a_nul_character_in_the_address_is_a_clear_400(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Sorry, there is a problem with the request" in response.content.decode()

@@ -5,6 +5,7 @@ name or describe it; contracts are seen by their buyer, their supplier and the f
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from ninja import Router, Schema, Status
 
 from tenderbox.contracts import access as contract_access
@@ -19,7 +20,7 @@ router = Router(tags=["frameworks"])
 MAX_PAGE_SIZE = 100
 
 
-class LotOut(Schema):
+class FrameworkLotOut(Schema):
     id: int
     number: int
     title: str
@@ -41,7 +42,7 @@ class FrameworkOut(Schema):
     ends_on: date
     extendable_to: date | None
     fee_rate: Decimal | None
-    lots: list[LotOut]
+    lots: list[FrameworkLotOut]
 
 
 def _framework_out(f: Framework) -> dict:
@@ -94,10 +95,10 @@ class FrameworkPage(Schema):
 @router.get("/frameworks", response=FrameworkPage, auth=None, summary="Frameworks (public)")
 def framework_list(request, page: int = 1, page_size: int = 20):
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
     qs = Framework.objects.public().select_related("owner").order_by("-starts_on", "reference")
-    items = qs[(page - 1) * size : page * size]
-    return {"count": qs.count(), "page": page, "results": [_framework_out(f) for f in items]}
+    paginator = Paginator(qs, size)
+    found = paginator.get_page(page)  # out of range: the last page, whatever number was asked for
+    return {"count": paginator.count, "page": found.number, "results": [_framework_out(f) for f in found]}
 
 
 @router.get("/frameworks/{reference}", response=FrameworkOut, auth=None, summary="One framework (public)")
@@ -158,11 +159,10 @@ def _org_filtered(request, qs):
 @router.get("/contracts", response=list[ContractOut], tags=["contracts"], summary="Your contracts")
 def contract_list(request, page: int = 1, page_size: int = 50):
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
     qs = _org_filtered(request, contract_access.contracts_for_user(request.auth.user)).order_by(
         "-awarded_at", "pk"
     )
-    return [_contract_out(c) for c in qs[(page - 1) * size : page * size]]
+    return [_contract_out(c) for c in Paginator(qs, size).get_page(page)]
 
 
 @router.get("/contracts/{contract_id}", response=ContractOut, tags=["contracts"], summary="One contract")
