@@ -67,7 +67,7 @@ class Line:
     @property
     def what(self) -> str:
         model = apps.get_model(self.label)
-        return str(model._meta.verbose_name_plural)
+        return f"{str(model._meta.verbose_name).capitalize()} records"
 
 
 @dataclass
@@ -114,7 +114,9 @@ class ErasureResult:
             )
         if erased:
             parts.append("Erased:")
-            parts += [f"- {ln.what}: {ln.count} {ln.action}" for ln in erased]
+            parts += [
+                f"- {ln.what}: {ln.count} {ln.action}" + (f" ({ln.why})" if ln.why else "") for ln in erased
+            ]
         if kept:
             parts.append("Kept:")
             for ln in kept:
@@ -457,7 +459,7 @@ def _erase(person, *, by, result: ErasureResult) -> None:
             )
             continue
         _erase_rows(found[label], result, keep_account=keep_account)
-    if not held and not keep_account:
+    if not held:
         _rows_naming(person, result)
     if user is None:
         result.account = "no account"
