@@ -638,33 +638,37 @@ def fulfil_access(req: SubjectRequest, *, by, request=None) -> SubjectRequest:
 
 
 def use_download(token: str, *, request=None) -> tuple[ExportDownload, bytes]:
-    """Hand over an export once; every use and every refused use is audited."""
+    """Hand over an export once; every use and every refused use is audited (a refusal is recorded
+    outside the transaction the refusal rolls back)."""
+    refusal = None
     with transaction.atomic():
         download = ExportDownload.objects.select_for_update().filter(token_hash=_hash(token)).first()
         if download is None:
-            record("subject_request.download_refused", after={"why": "unknown link"}, request=request)
-            raise DomainError("This download link does not work.")
-        if not download.usable():
+            refusal = (None, "unknown link", DomainError("This download link does not work."))
+        elif not download.usable():
             why = "already used" if download.downloaded_at else "expired"
+            message = f"This download link has {why}: ask for your data again from Your data."
+            refusal = (download.request, why, Conflict(message))
+        else:
+            content = download.file.read()
+            download.file.close()
+            name = download.file.name
+            download.downloaded_at = timezone.now()
+            download.file = ""
+            download.save(update_fields=["downloaded_at", "file"])
+            storage = ExportDownload._meta.get_field("file").storage
+            transaction.on_commit(lambda: storage.delete(name))
             record(
-                "subject_request.download_refused", obj=download.request, after={"why": why}, request=request
+                "subject_request.downloaded",
+                obj=download.request,
+                subject=download.request.user,
+                after={"bytes": len(content)},
+                request=request,
             )
-            raise Conflict(f"This download link has {why}: ask for your data again from the privacy page.")
-        content = download.file.read()
-        download.file.close()
-        name = download.file.name
-        download.downloaded_at = timezone.now()
-        download.file = ""
-        download.save(update_fields=["downloaded_at", "file"])
-        storage = ExportDownload._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(name))
-        record(
-            "subject_request.downloaded",
-            obj=download.request,
-            subject=download.request.user,
-            after={"bytes": len(content)},
-            request=request,
-        )
+    if refusal is not None:
+        obj, why, error = refusal
+        record("subject_request.download_refused", obj=obj, after={"why": why}, request=request)
+        raise error
     return download, content
 
 
