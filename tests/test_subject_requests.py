@@ -126,7 +126,7 @@ def test_the_download_is_single_use_expires_and_is_audited(client, oscar, pat, m
     assert data["person"]["email"] == "oscar@example.com"
     second = client.post(url)
     assert second.status_code == 409
-    assert "already used" in second.content.decode()
+    assert "has already been used" in second.content.decode()
     download = ExportDownload.objects.get()
     assert download.file.name == "" and download.downloaded_at is not None
     verbs = list(

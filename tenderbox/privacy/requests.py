@@ -647,7 +647,8 @@ def use_download(token: str, *, request=None) -> tuple[ExportDownload, bytes]:
             refusal = (None, "unknown link", DomainError("This download link does not work."))
         elif not download.usable():
             why = "already used" if download.downloaded_at else "expired"
-            message = f"This download link has {why}: ask for your data again from Your data."
+            said = "has already been used" if download.downloaded_at else "has expired"
+            message = f"This download link {said}: ask for your data again from Your data."
             refusal = (download.request, why, Conflict(message))
         else:
             content = download.file.read()

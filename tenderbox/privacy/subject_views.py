@@ -272,13 +272,13 @@ def officer_request(request, pk):
 def officer_evidence(request, pk, evidence_id):
     """The officer opens a document sent as proof (deleted once the request is verified)."""
     _officer_only(request.user)
-    evidence = SubjectRequest.objects.filter(pk=pk).first()
-    item = evidence.evidence.filter(pk=evidence_id).first() if evidence else None
-    if item is None:
-        raise Http404("No such document: documents are deleted once the request is verified.")
     from tenderbox.audit.chain import record
 
-    record("subject_request.evidence_viewed", actor=request.user, obj=evidence, request=request)
+    req = SubjectRequest.objects.filter(pk=pk).first()
+    item = req.evidence.filter(pk=evidence_id).first() if req else None
+    if item is None:
+        raise Http404("No such document: documents are deleted once the request is verified.")
+    record("subject_request.evidence_viewed", actor=request.user, obj=req, request=request)
     response = HttpResponse(item.file.read(), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     response["Cache-Control"] = "no-store"
