@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import models
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 
 from tenderbox.accounts.models import SignupScreening
 from tenderbox.audit.chain import verify
@@ -18,6 +19,7 @@ from tenderbox.evaluation.actions import enter_contract
 from tenderbox.notifications.models import Message
 from tenderbox.privacy import requests, retention_engine
 from tenderbox.privacy.checks import may_process
+from tenderbox.privacy.holds import Holds
 from tenderbox.privacy.models import Restriction, SubjectRequest
 from tests.subject_people import SAM_EMAIL, SAM_IP, SAM_NAME, SAM_PHONE
 from tests.test_subject_export import sam_everywhere  # noqa: F401 - the fixture
@@ -207,3 +209,45 @@ def test_the_command_erases_and_says_so(contracted_long_ago):
     out = StringIO()
     with pytest.raises(Exception, match="No account uses"):
         call_command("privacy", "erase", SAM_EMAIL, stdout=out)
+
+
+def test_a_floor_another_app_declares_keeps_the_account_until_its_rows_are_purged(acme, alice, monkeypatch):
+    """As a spend or fees app would declare its payment records (a 7-year floor, policy 4.1.4): the
+    erasure keeps the account, restricted, and finishes once that app's retention removed them."""
+    from dataclasses import replace
+
+    from tenderbox.api.actions import create_token
+    from tenderbox.api.models import ApiToken
+    from tenderbox.privacy import subject, subject_erasure
+    from tenderbox.privacy.map import PrivacyMap, privacy_map
+
+    real = privacy_map()
+    declared = tuple(
+        replace(f, retention="fees_and_subscriptions") if f.model == "api.ApiToken" else f
+        for f in real.personal
+    )
+    fake = PrivacyMap(declared, real.not_personal)
+    monkeypatch.setattr(subject, "privacy_map", lambda: fake)
+    monkeypatch.setattr(subject_erasure, "privacy_map", lambda: fake)
+    create_token(acme, by=alice, name="Payments", scope="read", days=30)
+
+    result = subject_erasure.erase(alice, reference="DSR-TEST")
+    alice.refresh_from_db()
+    assert result.account == "restricted" and alice.erased_at is None
+    assert any("kept under fees_and_subscriptions" in b for b in result.blockers)
+    assert ("api.ApiToken", str(ApiToken.objects.get().pk)) in result.kept_rows
+
+    SubjectRequest.objects.create(
+        kind="erasure", status="completed", user=alice, subject_name="Alice", subject_email=alice.email,
+        closed_at=timezone.now(),
+    )  # fmt: skip
+    policy = subject_erasure._pending_policy()
+    assert (
+        policy.assess(alice, today=timezone.localdate(), holds=Holds.in_force()).outcome == "kept by a floor"
+    )
+    ApiToken.objects.all().delete()  # the owning app's retention purges them when the floor passes
+    assessment = policy.assess(alice, today=timezone.localdate(), holds=Holds.in_force())
+    assert assessment.outcome == "apply"
+    policy.apply(alice, assessment, now=timezone.now())
+    alice.refresh_from_db()
+    assert alice.erased_at is not None

@@ -231,13 +231,13 @@ def _until(label: str, pk, rule_key: str) -> str:
     rule = RULES[rule_key]
     if rule_key == "subject_request":
         return _day(add_months(timezone.localdate(), rule.months))
+    if rule.kind == Kind.EXCEPTION:
+        return "for good"
     if rule.months:
-        return (
-            f"{rule.months // 12 if rule.months % 12 == 0 else rule.months} "
-            + ("years" if rule.months % 12 == 0 else "months")
-            + f" after {rule.clock_starts}"
-        )
-    return f"{rule.clock_starts}"
+        years, months = divmod(rule.months, 12)
+        span = f"{years} year{'s' if years != 1 else ''}" if not months else f"{rule.months} months"
+        return f"{span} after {rule.clock_starts}"
+    return rule.clock_starts
 
 
 def _kept_rule(label: str) -> str:
@@ -433,6 +433,35 @@ def erase(person, *, by=None, reference: str, dry_run: bool = False) -> ErasureR
     return result
 
 
+# Floors whose records the account must stay whole for (financial records name the payer, policy
+# 4.1.3-4.1.4; a framework supplier's data until the framework ends, 4.1.2). Procurement records and
+# tenders are judged by retention_engine.erasure_blockers, which knows their dates.
+ACCOUNT_FLOORS = frozenset(
+    {r.key for r in RULES.values() if r.kind == Kind.FLOOR} - {"procurement_records"} | {"framework_supplier"}
+)
+
+
+def floor_keepers(found: dict[str, Found]) -> list[str]:
+    """Why the account must be kept for rows the person owns under a floor of another app (spend,
+    fees, frameworks): each such rule, with how many rows. Empty once that app's retention has
+    purged them, so the pending erasure then goes ahead."""
+    reasons = []
+    for label in sorted(found):
+        entries = privacy_map().for_model(label)
+        rules = sorted({e.retention for e in entries} & ACCOUNT_FLOORS)
+        if not rules:
+            continue
+        first = found[label].keys[0]
+        owned = found[label].owned if first.kind != "email" else set()
+        if owned:
+            rule = RULES[rules[0]]
+            model = found[label].model
+            reasons.append(
+                f"{len(owned)} {model._meta.verbose_name} record(s) kept under {rule.key}: {rule.summary}"
+            )
+    return reasons
+
+
 def _erase(person, *, by, result: ErasureResult) -> None:
     from tenderbox.privacy.erasure import anonymise_user
     from tenderbox.privacy.models import Restriction
@@ -441,10 +470,10 @@ def _erase(person, *, by, result: ErasureResult) -> None:
     user = person if person.pk is not None else None
     if user is not None:
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    result.blockers = erasure_blockers(user) if user is not None else []
+    found = find(person)
+    result.blockers = erasure_blockers(user) + floor_keepers(found) if user is not None else []
     keep_account = bool(result.blockers)
     held = any(b.startswith("a legal hold") for b in result.blockers)
-    found = find(person)
     if any(label in found for label in TENDER_LABELS):
         _erase_tenders(found, user, by, result)
     for label in sorted(found):
@@ -532,7 +561,7 @@ def _pending_policy():
             return pending_erasures().filter(pk=obj.pk).exists()
 
         def assess(self, obj, *, today, holds):
-            from tenderbox.privacy.retention_policies import account_facts
+            from tenderbox.privacy.retention_policies import Keeper, account_facts
 
             request = (
                 obj.subject_requests.filter(kind="erasure", status="completed").order_by("closed_at").first()
@@ -543,6 +572,7 @@ def _pending_policy():
                 return Assessment(Outcome.DONE, **base)
             facts = account_facts(obj, today=today, holds=holds)
             keepers = [k for k in facts.keepers if k.outcome in (Outcome.HELD, Outcome.FLOOR)]
+            keepers += [Keeper(Outcome.FLOOR, None, reason) for reason in floor_keepers(find(obj))]
             if keepers:
                 outcome = Outcome.HELD if any(k.outcome == Outcome.HELD for k in keepers) else Outcome.FLOOR
                 until = None if any(k.until is None for k in keepers) else max(k.until for k in keepers)

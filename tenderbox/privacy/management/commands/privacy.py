@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tenderbox.audit.chain import record
+from tenderbox.privacy.map import privacy_map
 
 
 class Command(BaseCommand):
@@ -60,13 +61,16 @@ class Command(BaseCommand):
         from tenderbox.privacy.subject_erasure import erase
 
         result = erase(user, reference="command line", dry_run=dry_run)
-        console = Console(file=self.stdout, width=None if self.stdout.isatty() else 160)
+        console = Console(file=self.stdout, width=None if self.stdout.isatty() else 250)
         title = "Dry run: nothing was changed" if dry_run else f"Erased account #{user.pk}"
         table = Table(title=title, title_justify="left")
-        for heading in ("Records", "Action", "Count", "Rule", "Until", "Why"):
+        for heading in ("Records", "Categories", "Action", "Count", "Rule", "Until", "Why"):
             table.add_column(heading)
         for line in sorted(result.lines, key=lambda ln: (ln.action == "kept", ln.label)):
-            table.add_row(line.label, line.action, str(line.count), line.rule, line.until, line.why)
+            categories = ", ".join(sorted({str(f.category) for f in privacy_map().for_model(line.label)}))
+            table.add_row(
+                line.label, categories, line.action, str(line.count), line.rule, line.until, line.why
+            )
         console.print(table)
         account = {"anonymised": "would be anonymised" if dry_run else "anonymised"}.get(
             result.account, result.account
