@@ -473,6 +473,9 @@ def test_a_held_person_asks_for_a_human_review_and_the_reviewer_sees_what_the_sc
     assert screening.decision == "held"
     ask(client, held, kind="human_review", details="It is my real address")
     req = SubjectRequest.objects.get()
+    screening.refresh_from_db()
+    assert screening.representations == "It is my real address"  # staff's list of held sign-ups shows it
+    assert screening.review_requested_at is not None
     sign_in(client, pat)
     page = client.get(reverse("privacy:officer-request", args=[req.pk])).content.decode()
     assert "disposable (throwaway) email service" in page and "198.51.100.9" in page
@@ -493,3 +496,72 @@ def test_an_unknown_officer_action_is_a_clear_400(client, oscar, pat):
     assert (
         officer(client, pat, req, "fee", ground="further_copy", amount="ten", reason="x").status_code == 400
     )
+
+
+def test_a_review_decided_from_the_list_of_held_sign_ups_answers_the_request(client, pat):
+    from tenderbox.accounts.actions import decide_review, screen_signup
+
+    held = make_user("quick@mailinator.com", "Quinn Held")
+    screening = screen_signup(held, ip="198.51.100.9", organisation={})
+    ask(client, held, kind="human_review", details="Please look again")
+    decide_review(screening, by=pat, clear=False, reason="The company does not exist")
+    req = SubjectRequest.objects.get()
+    officer(client, pat, req, "fulfil", decision="clear", reason="ignored")
+    req.refresh_from_db()
+    assert req.status == "completed"
+    assert req.outcome.endswith("it is refused. Why: The company does not exist")
+
+
+def test_the_person_withdraws_their_own_request_and_nobody_else_can(client, oscar, carol):
+    ask(client, oscar, kind="erasure")
+    req = SubjectRequest.objects.get()
+    sign_in(client, carol)
+    url = reverse("privacy:request", args=[req.reference])
+    assert client.post(url, {"action": "withdraw"}).status_code == 404
+    req.refresh_from_db()
+    assert req.status == "in_progress"
+    sign_in(client, oscar)
+    assert client.post(url, {"action": "withdraw"}).status_code == 302
+    req.refresh_from_db()
+    assert req.status == "withdrawn"
+    assert client.post(url, {"action": "withdraw"}).status_code == 409
+
+
+def test_only_the_officer_opens_a_document_sent_as_proof(client, oscar, pat):
+    from tenderbox.lib.uploads import check_upload
+
+    req = requests.make_request(
+        kind="access",
+        subject_name="Oscar Out",
+        subject_email="oscar@example.com",
+        representative_name="Robin",
+        representative_email="robin@agents.example",
+        authority=check_upload(pdf_upload("authority.pdf")),
+    )
+    evidence = IdentityEvidence.objects.get()
+    sign_in(client, oscar)
+    assert client.get(reverse("privacy:officer-evidence", args=[req.pk, evidence.pk])).status_code == 403
+    sign_in(client, pat)
+    assert client.get(reverse("privacy:officer-evidence", args=[req.pk, evidence.pk + 1])).status_code == 404
+
+
+def test_someone_without_an_account_gets_what_is_held_about_their_address(client, acme, alice, pat):
+    from tenderbox.organisations.actions import invite_member
+    from tenderbox.organisations.models import Role
+
+    invite_member(acme, "newcomer@example.com", Role.BIDDER, by=alice)
+    form = public_form(subject_name="Nia New", subject_email="newcomer@example.com", acting="self")
+    assert client.post(reverse("privacy:public-request"), form).status_code == 200
+    req = SubjectRequest.objects.get()
+    SubjectRequest.objects.filter(pk=req.pk).update(status="awaiting_verification")
+    requests.verify(req, by=pat, note="Replied from the address")
+    requests.fulfil_access(req, by=pat)
+    download = ExportDownload.objects.get()
+    data = json.loads(zipfile.ZipFile(download.file.open()).read("data.json"))
+    assert data["person"] == {"name": "Nia New", "email": "newcomer@example.com", "account": None}
+    assert [r["fields"]["email"] for r in data["records"]["organisations.Invitation"]] == [
+        "newcomer@example.com"
+    ]
+    assert {r["fields"]["to_email"] for r in data["records"]["notifications.Message"]} == {
+        "newcomer@example.com"
+    }

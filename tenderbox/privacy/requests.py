@@ -262,6 +262,17 @@ def make_request(
             nation=nation,
             email_token_hash="" if user is not None else _hash(token),
         )
+        screening = getattr(user, "screening", None) if user is not None else None
+        if (
+            kind == Kind.HUMAN_REVIEW
+            and screening is not None
+            and screening.review_requested_at is None
+            and screening.decision == screening.Decision.HELD
+        ):
+            # The same review the held page asks for: staff see it in their list of held sign-ups.
+            from tenderbox.accounts.actions import request_review
+
+            request_review(screening, representations=details, request=request)
         if user is not None:
             req.verification = SubjectRequest.Verification.REAUTHENTICATED
             req.verified_at = req.received_at
@@ -794,9 +805,12 @@ def fulfil_human_review(req: SubjectRequest, *, by, clear: bool, reason: str, re
         req = _lock(req)
         _ready(req)
         screening = getattr(req.user, "screening", None) if req.user else None
-        if screening is None or screening.decision != screening.Decision.HELD:
+        if screening is None or screening.review_requested_at is None and screening.decision != "held":
             raise Conflict("There is no held sign-up to review for this person.")
-        decide_review(screening, by=by, clear=clear, reason=reason, request=request)
+        if screening.decision == screening.Decision.HELD:
+            decide_review(screening, by=by, clear=clear, reason=reason, request=request)
+        else:  # already decided from the list of held sign-ups: the request reports that decision
+            clear, reason = screening.decision == screening.Decision.CLEARED, screening.review_reason
         decision = "cleared: you can use your account" if clear else "refused"
         return _complete(
             req,

@@ -59,16 +59,26 @@ def your_data(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def request_detail(request, reference):
-    """A signed-in person's own request: where it is, when it is due, what was done."""
+    """A signed-in person's own request: where it is, when it is due, what was done; they may
+    withdraw it while it is open."""
     req = SubjectRequest.objects.filter(reference=reference, user=request.user).first()
     if req is None:
         raise Http404("No such request.")
-    return render(
-        request,
-        "privacy/request.html",
-        {"req": req, "due": requests.due_on(req), "notices": req.recipient_notices.all()},
-    )
+    context = {"req": req, "due": requests.due_on(req), "notices": req.recipient_notices.all()}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") != "withdraw":
+                raise DomainError("Choose what to do with the request.")
+            requests.withdraw(req, by=request.user, request=request)
+        except DomainError as exc:
+            return render(
+                request, "privacy/request.html", {**context, "error": exc.message}, status=exc.status
+            )
+        messages.success(request, "Your request is withdrawn.")
+        return redirect("privacy:request", req.reference)
+    return render(request, "privacy/request.html", context)
 
 
 @limit_posts("subject-request", per_ip=10, window=3600)
