@@ -565,3 +565,29 @@ def test_someone_without_an_account_gets_what_is_held_about_their_address(client
     assert {r["fields"]["to_email"] for r in data["records"]["notifications.Message"]} == {
         "newcomer@example.com"
     }
+
+
+def test_bad_requests_are_refused_with_a_message_and_nothing_is_recorded(client, oscar):
+    for data, message in (
+        ({"kind": "dance"}, "Select a valid choice"),
+        ({"kind": ""}, "Choose what you would like us to do"),
+        ({"kind": "objection", "objection_purpose": "portal_service"}, "Select a valid choice"),
+        ({"kind": "rectification", "details": ""}, "Tell us what is wrong and what it should say"),
+        ({"nation": "FRA"}, "Select a valid choice"),
+    ):
+        response = ask(client, oscar, **data)
+        assert response.status_code == 400, data
+        assert message in response.content.decode(), data
+    public = client.post(reverse("privacy:public-request"), public_form(subject_email="not an address"))
+    assert public.status_code == 400 and "Enter a valid email address" in public.content.decode()
+    assert SubjectRequest.objects.count() == 0
+
+
+def test_the_officer_finds_a_request_in_the_admin_site_read_only(client, oscar, pat):
+    ask(client, oscar)
+    req = SubjectRequest.objects.get()
+    sign_in(client, pat)
+    listing = client.get("/admin/privacy/subjectrequest/?q=oscar%40example.com")
+    assert listing.status_code == 200 and req.reference in listing.content.decode()
+    page = client.get(f"/admin/privacy/subjectrequest/{req.pk}/change/")
+    assert page.status_code == 200 and "email_token_hash" not in page.content.decode()
