@@ -178,7 +178,7 @@ def collect(user) -> ExportData:
         entries = pmap.for_model(found.label)
         used += entries
         rows = []
-        for obj in found.rows:
+        for obj in found.rows.iterator(chunk_size=2000):
             rows.append(
                 {"id": _plain(obj.pk), "fields": {e.field: field_value(obj, e, found, user) for e in entries}}
             )

@@ -165,10 +165,14 @@ class Found:
     owned: set
     by_key: dict[str, set]
     keys: list[Key]
+    where: Q | None = None  # the filter that found them, so reading them needs no list of keys
 
     @property
     def rows(self):
-        return self.model._default_manager.filter(pk__in=self.pks).order_by("pk")
+        qs = self.model._default_manager
+        return (qs.filter(self.where) if self.where is not None else qs.filter(pk__in=self.pks)).order_by(
+            "pk"
+        )
 
 
 def _key_q(key: Key, user, email: str, organisations: list) -> Q | None:
@@ -204,20 +208,21 @@ def find(user, *, email: str | None = None) -> dict[str, Found]:
         if keys[0].kind == "parent":
             pending.append(label)
             continue
-        by_key = {}
+        by_key, where = {}, Q()
         for key in keys:
             q = _key_q(key, user, email, organisations)
             if q is not None:
                 pks = set(model._default_manager.filter(q).values_list("pk", flat=True))
                 if pks:
                     by_key[key.field] = pks
+                    where |= q
         if by_key:
             owned = set(by_key.get(keys[0].field, set()))
             for key in keys:
                 if key.kind in ("organisation", "email"):
                     owned |= by_key.get(key.field, set())
             pks = sorted(set().union(*by_key.values()), key=str)
-            found[label] = Found(label, model, pks, owned, by_key, keys)
+            found[label] = Found(label, model, pks, owned, by_key, keys, where)
     # Parts of rows the person owns: repeat until nothing new (a part of a part).
     changed = True
     while changed:
