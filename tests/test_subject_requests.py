@@ -48,7 +48,7 @@ def monday():
         yield traveller
 
 
-def ask(client, user, kind="access", password=PASSWORD, **extra):
+def ask(client, user, kind="erasure", password=PASSWORD, **extra):
     sign_in(client, user)
     return client.post(
         reverse("privacy:your-data"), {"kind": kind, "nation": "ENG", "password": password, **extra}
@@ -105,17 +105,18 @@ def test_a_signed_in_person_re_enters_their_password_and_the_clock_runs_at_once(
     assert (req.status, req.verification, req.user) == ("in_progress", "reauthenticated", oscar)
     assert requests.due_on(req) == date(2026, 4, 1)
     page = client.get(response.url).content.decode()
-    assert "1 April 2026" in page and "A copy of your data (access)" in page
+    assert "1 April 2026" in page and "Erase your data (erasure)" in page
     assert mailoutbox[0].to == ["oscar@example.com"]
     assert "We will answer by 1 April 2026" in mailoutbox[0].body
 
 
-def test_the_download_is_single_use_expires_and_is_audited(client, oscar, pat, monday, mailoutbox):
-    ask(client, oscar)
+def test_a_signed_in_persons_copy_is_ready_at_once_and_its_link_is_single_use_and_audited(
+    client, oscar, pat, monday, mailoutbox
+):
+    ask(client, oscar, kind="access")
     req = SubjectRequest.objects.get()
-    assert officer(client, pat, req, "fulfil").status_code == 302
-    req.refresh_from_db()
-    assert req.status == "completed"
+    assert (req.status, req.closed_by) == ("completed", None)  # without undue delay: no one needs to act
+    assert officer(client, pat, req, "fulfil").status_code == 409
     url = link_in(mailoutbox[-1], "/privacy/download/").removeprefix("http://testserver")
     url = url[url.index("/privacy/download/") :]
     client.logout()
@@ -137,9 +138,7 @@ def test_the_download_is_single_use_expires_and_is_audited(client, oscar, pat, m
 
 
 def test_an_unused_link_expires_after_7_days(client, oscar, pat, monday, mailoutbox):
-    ask(client, oscar)
-    req = SubjectRequest.objects.get()
-    requests.fulfil_access(req, by=pat)
+    ask(client, oscar, kind="portability")
     name = ExportDownload.objects.get().file.name
     monday.shift(timedelta(days=7, seconds=1))
     assert requests.expire_downloads() == 1
@@ -286,14 +285,14 @@ def test_a_clarification_stops_the_clock_and_the_answer_restarts_it(client, osca
     assert requests.due_on(req) == date(2026, 4, 5)
 
 
-def test_a_fee_for_a_further_copy_waits_for_payment(client, oscar, pat, monday, mailoutbox):
+def test_a_fee_for_an_excessive_request_waits_for_payment(client, oscar, pat, monday, mailoutbox):
     ask(client, oscar)
     req = SubjectRequest.objects.get()
     refused = officer(client, pat, req, "fee", ground="because", amount="10", reason="x")
     assert refused.status_code == 400
     assert (
         officer(
-            client, pat, req, "fee", ground="further_copy", amount="£10.00", reason="Two hours at £5"
+            client, pat, req, "fee", ground="manifestly_excessive", amount="£10.00", reason="Two hours at £5"
         ).status_code
         == 302
     )
@@ -325,9 +324,8 @@ def test_a_refusal_gives_reasons_and_the_rights_to_the_ico_and_the_courts(client
 
 
 def test_a_repeat_access_request_is_flagged(client, oscar, pat):
-    ask(client, oscar)
-    requests.fulfil_access(SubjectRequest.objects.get(), by=pat)
-    ask(client, oscar)
+    ask(client, oscar, kind="access")
+    ask(client, oscar, kind="access")  # answered at once the first time; the second waits for the officer
     second = SubjectRequest.objects.filter(status="in_progress").get()
     assert requests.possible_repeat(second)
     sign_in(client, pat)

@@ -53,7 +53,15 @@ def your_data(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
             return render(request, "privacy/your_data.html", context, status=exc.status)
-        messages.success(request, f"We have your request {req.reference}.")
+        if req.kind in (SubjectRequest.Kind.ACCESS, SubjectRequest.Kind.PORTABILITY) and not (
+            requests.possible_repeat(req)
+        ):
+            # Verified by the password just typed, and free: answered without undue delay (Art. 12(3)).
+            # A possible repeat waits for the officer, who may charge a fee or refuse with reasons.
+            requests.fulfil_access(req, by=None, request=request)
+            messages.success(request, "Your data is ready: we have emailed you a link to download it.")
+        else:
+            messages.success(request, f"We have your request {req.reference}.")
         return redirect("privacy:request", req.reference)
     return render_form(request, "privacy/your_data.html", context, invalid=bool(form.errors))
 

@@ -1,4 +1,4 @@
-"""Alice downloads her data; Robin asks for it on her behalf and Pat, the privacy officer, checks his
+"""Alice downloads her data (ready at once: she re-entered her password); Robin asks for it on her behalf and Pat, the privacy officer, checks his
 authority; Alice asks for erasure, Pat runs it, and Alice reads what was erased and what is kept
 (her tender, under the Procurement Act floor). Everything happens in a real browser."""
 
@@ -50,13 +50,10 @@ def test_download_a_representatives_check_and_an_erasure_with_its_statement(
     assert submit(alice_page, "Send request").status == 302
     access = SubjectRequest.objects.get(kind="access")
     expect(alice_page.get_by_role("heading", level=1)).to_have_text(f"Request {access.reference}")
-    expect(alice_page.get_by_role("main")).to_contain_text("We answer by")
+    expect(alice_page.locator(".govuk-notification-banner")).to_contain_text("Your data is ready")
+    expect(alice_page.get_by_role("main")).to_contain_text("The link works once")
 
-    # Pat sends the export from the queue; Alice downloads it once from the emailed link.
-    sign_in(pat_page, pat.email, PASSWORD)
-    pass_two_factor(pat_page, current_code())
-    officer_opens(pat_page, access.reference)
-    assert submit(pat_page, "Send the export").status == 302
+    # She downloads it once from the emailed link; a second use is refused.
     ready = next(m for m in mailoutbox if m.subject == f"Your data is ready ({access.reference})")
     alice_page.goto(link_in(ready, live_server))
     with alice_page.expect_download() as download:
@@ -88,6 +85,8 @@ def test_download_a_representatives_check_and_an_erasure_with_its_statement(
 
     # Pat sees it waiting, with the clock stopped, checks the authority and records the check.
     on_behalf = SubjectRequest.objects.get(representative_email="robin@agents.example")
+    sign_in(pat_page, pat.email, PASSWORD)
+    pass_two_factor(pat_page, current_code())
     pat_page.goto("/privacy/officer/")
     row = pat_page.get_by_role("row").filter(has_text=on_behalf.reference)
     expect(row).to_contain_text("Paused: Waiting for proof of identity or authority")
