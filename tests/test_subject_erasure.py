@@ -251,3 +251,16 @@ def test_a_floor_another_app_declares_keeps_the_account_until_its_rows_are_purge
     policy.apply(alice, assessment, now=timezone.now())
     alice.refresh_from_db()
     assert alice.erased_at is not None
+
+
+def test_a_companys_details_stay_when_its_contact_is_erased_only_their_address_goes(acme, bob):
+    from tenderbox.privacy import subject_erasure
+
+    acme.contact_email = bob.email
+    acme.save(update_fields=["contact_email"])
+    result = subject_erasure.erase(bob, reference="DSR-BOB")
+    acme.refresh_from_db()
+    bob.refresh_from_db()
+    assert (acme.name, acme.contact_email, acme.postcode) == ("Acme Facilities Ltd", "", "LS1 4AP")
+    assert result.account == "anonymised" and bob.erased_at is not None
+    assert not bob.memberships.exists()
