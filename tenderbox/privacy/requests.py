@@ -63,7 +63,8 @@ def _move(req: SubjectRequest, action: str, *, by=None, request=None, fields=())
     """Apply one transition: the request must be in a state the action may start from."""
     allowed, target = TRANSITIONS[action]
     if req.status not in allowed:
-        raise Conflict(f"This request is {req.get_status_display().lower()}: it cannot be {action}d now.")
+        done = {"confirm_email": "confirmed", "withdraw": "withdrawn"}.get(action, f"{action}d")
+        raise Conflict(f"This request is {req.get_status_display().lower()}: it cannot be {done} now.")
     before = req.status
     req.status = target
     updated = ["status", *fields]

@@ -1,6 +1,7 @@
-"""Alice downloads her data (ready at once: she re-entered her password); Robin asks for it on her behalf and Pat, the privacy officer, checks his
-authority; Alice asks for erasure, Pat runs it, and Alice reads what was erased and what is kept
-(her tender, under the Procurement Act floor). Everything happens in a real browser."""
+"""Alice downloads her data (ready at once: she re-entered her password); Robin asks for it on her
+behalf and Pat, the privacy officer, checks his authority; Alice asks for erasure, Pat runs it, and
+Alice reads what was erased and what is kept (her tender, under the Procurement Act floor). Everything
+happens in a real browser."""
 
 import io
 import json
