@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "tenderbox.tenders",
     "tenderbox.submissions",
     "tenderbox.evaluation",
+    "tenderbox.frameworks",
+    "tenderbox.contracts",
+    "tenderbox.spend",
     "tenderbox.portal",
     "tenderbox.api",
 ]

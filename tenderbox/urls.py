@@ -13,8 +13,11 @@ urlpatterns = [
     path("", include("tenderbox.tenders.urls")),
     path("", include("tenderbox.submissions.urls")),
     path("", include("tenderbox.evaluation.urls")),
+    path("", include("tenderbox.frameworks.urls")),
+    path("", include("tenderbox.contracts.urls")),
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
+    path("spend/", include("tenderbox.spend.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

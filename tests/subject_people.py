@@ -179,6 +179,16 @@ def build_sam(*, procurement, ian, jo, helen, carol, brightside, acme, alice, pa
         action_flag=ADDITION,
         change_message="Checked the account",
     )
+    # A privacy notice version Pat published, which Sam was emailed, saw and accepted.
+    from tenderbox.privacy.notice_models import NoticeAcknowledgement, NoticeVersion
+
+    notice = NoticeVersion.objects.create(
+        version="2026-12-01", summary="Data requests online", effective_on=now.date(), published_by=pat
+    )
+    NoticeAcknowledgement.objects.create(
+        user=sam, notice=notice, emailed_at=now, seen_at=now, accepted_at=now, accepted_via="banner"
+    )
+
     # Requests: answered, restricted (with notice of lifting), extended with a fee, refused, one made
     # by a representative and checked, and one waiting with its authority document.
     from datetime import date

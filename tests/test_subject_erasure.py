@@ -30,12 +30,17 @@ TEXT = (models.CharField, models.TextField, models.GenericIPAddressField, models
 
 def rows_naming_sam() -> set[tuple[str, str]]:
     """(app.Model, pk) of every row of every table with Sam's name, email, phone or IP in any column."""
+    return rows_naming(NEEDLES)
+
+
+def rows_naming(needles) -> set[tuple[str, str]]:
+    """(app.Model, pk) of every row of every table holding any of `needles` in any text column."""
     hits = set()
     for model in apps.get_models(include_auto_created=True):
         columns = [f for f in model._meta.concrete_fields if isinstance(f, TEXT)]
         for column in columns:
             qs = model._default_manager.annotate(_text=Cast(column.name, models.TextField()))
-            for needle in NEEDLES:
+            for needle in needles:
                 for pk in qs.filter(_text__icontains=needle).values_list("pk", flat=True):
                     hits.add((model._meta.label, str(pk)))
     return hits

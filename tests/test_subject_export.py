@@ -52,7 +52,13 @@ def test_every_mapped_field_of_every_app_is_in_the_exports(sam_everywhere, ian, 
     seen = set()
     for person in (sam, ian, jo, pat):
         seen |= exported_fields(json.loads(unzip(build_export(person))["data.json"]))
-    declared = {(f.model, f.field) for f in privacy_map().personal if f.model in mapped_models()}
+    # The apps added later (frameworks, contracts, spend) are proved with Val: test_subject_new_apps.py.
+    later = ("frameworks", "contracts", "spend")
+    declared = {
+        (f.model, f.field)
+        for f in privacy_map().personal
+        if f.model in mapped_models() and f.model.split(".")[0] not in later
+    }
     assert declared - seen == set()
     # Sam alone has data in every app.
     sam_apps = {

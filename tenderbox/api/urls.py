@@ -44,7 +44,9 @@ def forbidden(request, exc):
 
 def _register_routers():
     from tenderbox.evaluation.api import router as evaluation
+    from tenderbox.frameworks.api import router as frameworks
     from tenderbox.organisations.api import router as organisations
+    from tenderbox.spend.api import router as spend
     from tenderbox.submissions.api import router as submissions
     from tenderbox.tenders.api import router as tenders
 
@@ -52,6 +54,8 @@ def _register_routers():
     api.add_router("/", tenders)
     api.add_router("/", submissions)
     api.add_router("/", evaluation)
+    api.add_router("/", frameworks)
+    api.add_router("/", spend)
 
 
 _register_routers()

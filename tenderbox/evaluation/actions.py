@@ -370,12 +370,22 @@ def _write_summaries(procurement, lot_results, chosen, now) -> None:
             )
 
 
-def enter_contract(procurement: Procurement, *, by, request=None) -> Procurement:
-    """After standstill, the contract is entered into: the contract details notice (UK7) follows."""
+def enter_contract(
+    procurement: Procurement, *, by, starts_on=None, ends_on=None, request=None
+) -> Procurement:
+    """After standstill, the contract is entered into: the contract details notice (UK7) follows.
+
+    Each award becomes a contract (one per lot) with the winning price, between the procurement's
+    expected contract dates unless others are given. A further competition's contracts are call-offs
+    under its framework lot, which must still be callable on this day. A procurement that let a
+    framework agreement makes no contracts here: its winners are appointed to the framework instead.
+    """
     with transaction.atomic():
         procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
         now = timezone.now()
         before = procurement.enter_contract(at=now)
+        if not hasattr(procurement, "framework"):
+            _let_contracts(procurement, by=by, starts_on=starts_on, ends_on=ends_on, request=request)
         Notice.objects.create(
             procurement=procurement,
             kind=Notice.Kind.DETAILS,
@@ -392,3 +402,45 @@ def enter_contract(procurement: Procurement, *, by, request=None) -> Procurement
             request=request,
         )
     return procurement
+
+
+def _let_contracts(procurement: Procurement, *, by, starts_on, ends_on, request) -> list:
+    from tenderbox.contracts.actions import let_contract
+    from tenderbox.contracts.models import Contract
+
+    starts_on = starts_on or procurement.contract_start or timezone.localdate()
+    ends_on = ends_on or procurement.contract_end
+    if ends_on is None:
+        raise DomainError("Enter the date the contract ends.")
+    lot = procurement.framework_lot
+    route = Contract.Route.FURTHER_COMPETITION if lot else Contract.Route.PROCUREMENT
+    made = []
+    for award in procurement.awards.select_related("lot", "version__response__supplier").order_by("pk"):
+        key = str(award.lot_id) if award.lot_id else "whole"
+        price = Decimal(read_version(award.version)["prices"][key])
+        if lot is not None:
+            from tenderbox.frameworks.actions import check_call_off
+            from tenderbox.frameworks.rules import FURTHER_COMPETITION
+
+            check_call_off(lot, procurement.buyer, route=FURTHER_COMPETITION, value=price)
+        made.append(
+            let_contract(
+                buyer=procurement.buyer,
+                supplier=award.version.response.supplier,
+                by=by,
+                route=route,
+                title=f"{procurement.title}: {award.lot.title}" if award.lot else procurement.title,
+                description=(award.lot.description if award.lot else "") or procurement.description,
+                category=procurement.category,
+                value_excl_vat=price,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                delivery_postcode=procurement.buyer.postcode,
+                delivery_region=procurement.region,
+                framework_lot=lot,
+                procurement=procurement,
+                award=award,
+                request=request,
+            )
+        )
+    return made

@@ -329,7 +329,129 @@ def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000
         created += size
         if progress:
             progress(size)
-    return {"procurements": n, "buyers": len(buyers), "suppliers": len(suppliers)}
+    frameworks, call_offs = _scale_frameworks(max(1, n // 500), max(2, n // 5), buyers, suppliers, rng, batch)
+    return {
+        "procurements": n,
+        "buyers": len(buyers),
+        "suppliers": len(suppliers),
+        "frameworks": frameworks,
+        "call_offs": call_offs,
+    }
+
+
+def _scale_frameworks(count: int, call_offs: int, buyers, suppliers, rng, batch: int) -> tuple[int, int]:
+    """`count` live frameworks (one per 500 procurements) of 2-4 lots, each lot with 3-12 appointed
+    suppliers, open to every kind of authority; and `call_offs` direct-award call-off contracts
+    spread over their lots (one per 5 procurements), within each lot's maximum value."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.contracts.models import Contract
+    from tenderbox.frameworks.models import Appointment, EligibilityRule, Framework, FrameworkLot
+
+    codes = getattr(_scale_procurements, "codes", None) or _cpv_codes()
+    today = timezone.localdate()
+    year = today.year
+    start = Framework.objects.filter(reference__startswith=f"FW-{year}-").count()
+    owners = rng.sample(buyers, k=min(len(buyers), count)) * (count // max(1, len(buyers)) + 1)
+    frameworks = []
+    for i in range(count):
+        owner_id, user_id = owners[i]
+        starts = today - timedelta(days=rng.randint(30, 700))
+        ends = starts + timedelta(days=rng.choice([730, 1095, 1460]) - 1)
+        code, description = rng.choice(codes)
+        frameworks.append(
+            Framework(
+                owner_id=owner_id,
+                reference=f"FW-{year}-{start + i + 1:04d}",
+                title=f"{description} framework"[:200],
+                description=f"National framework for {description.lower()}.",
+                starts_on=starts,
+                ends_on=ends,
+                original_ends_on=ends,
+                fee_rate=rng.choice([None, Decimal("0.5"), Decimal("1.0"), Decimal("1.5")]),
+                created_by_id=user_id,
+                status=Framework.Status.LIVE if ends >= today else Framework.Status.EXPIRED,
+                went_live_at=timezone.now(),
+                went_live_by_id=user_id,
+            )
+        )
+    with transaction.atomic():
+        frameworks = Framework.objects.bulk_create(frameworks)
+        EligibilityRule.objects.bulk_create(EligibilityRule(framework=f) for f in frameworks)
+        lots = FrameworkLot.objects.bulk_create(
+            FrameworkLot(
+                framework=f,
+                number=n,
+                title=f"Lot {n}",
+                scope=f"Lot {n} of {f.title}",
+                max_value=Decimal(rng.randint(2, 40) * 1_000_000),
+                call_off_method=rng.choice(["further_competition", "direct_award", "both"]),
+                direct_award_criteria="Ranked first on price for the region at appointment.",
+            )
+            for f in frameworks
+            for n in range(1, rng.randint(2, 4) + 1)
+        )
+        FrameworkLot.cpv_codes.through.objects.bulk_create(
+            FrameworkLot.cpv_codes.through(frameworklot_id=lot.pk, cpvcode_id=rng.choice(codes)[0])
+            for lot in lots
+        )
+        appointed = {}
+        appointments = []
+        for lot in lots:
+            chosen = rng.sample(suppliers, k=min(len(suppliers), rng.randint(3, 12)))
+            appointed[lot.pk] = [supplier_id for supplier_id, _ in chosen]
+            appointments += [
+                Appointment(
+                    lot=lot,
+                    supplier_id=supplier_id,
+                    source=Appointment.Source.IMPORT,
+                    appointed_by_id=lot.framework.created_by_id,
+                )
+                for supplier_id, _ in chosen
+            ]
+        Appointment.objects.bulk_create(appointments)
+    live = [lot for lot in lots if lot.framework.status == Framework.Status.LIVE] or lots
+    last = Contract.objects.filter(reference__startswith=f"CON-{year}-").order_by("-reference").first()
+    number = int(last.reference.rsplit("-", 1)[1]) if last else 0
+    towns = {region: postcode for _, postcode, region in TOWNS}
+    made = 0
+    while made < call_offs:
+        rows = []
+        for _ in range(min(batch, call_offs - made)):
+            number += 1
+            lot = rng.choice(live)
+            buyer_id, user_id = rng.choice(buyers)
+            value = Decimal(int(rng.lognormvariate(10.5, 1.0))).quantize(Decimal("1")) + 1
+            begins = max(lot.framework.starts_on, today - timedelta(days=rng.randint(0, 600)))
+            region = rng.choice(list(towns))
+            rows.append(
+                Contract(
+                    reference=f"CON-{year}-{number:06d}",
+                    buyer_id=buyer_id,
+                    supplier_id=rng.choice(appointed[lot.pk]),
+                    framework_id=lot.framework_id,
+                    framework_lot=lot,
+                    route=Contract.Route.DIRECT_AWARD,
+                    justification="Ranked first on price for the region at appointment.",
+                    title=f"Call-off under {lot.framework.reference} lot {lot.number}",
+                    description=lot.scope,
+                    category=rng.choice(["goods", "services", "works"]),
+                    value_excl_vat=value,
+                    original_value_excl_vat=value,
+                    starts_on=begins,
+                    ends_on=begins + timedelta(days=rng.choice([364, 729])),
+                    original_ends_on=begins + timedelta(days=rng.choice([364, 729])),
+                    delivery_postcode=towns[region],
+                    delivery_region=region,
+                    awarded_by_id=user_id,
+                )
+            )
+        for row in rows:
+            row.original_ends_on = row.ends_on
+        Contract.objects.bulk_create(rows)
+        made += len(rows)
+    return len(frameworks), made
 
 
 def _scale_organisations(count: int, kind: str, rng, batch: int) -> list[tuple[int, int]]:
@@ -643,3 +765,80 @@ def load_demo_procurements() -> int:
         days=35,
     )
     return 3
+
+
+def load_demo_frameworks() -> int:
+    """A live facilities framework run by Riverside NHS Foundation Trust for local authorities and
+    the NHS: lot 1 (grounds, further competition only) with Acme and Brightside, lot 2 (cleaning,
+    either route) with Brightside and Dovetail; Northshire has direct-awarded a cleaning call-off.
+    Idempotent by title."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.frameworks import actions as frameworks
+    from tenderbox.frameworks.models import Framework
+    from tenderbox.tenders.models import CpvCode
+
+    title = "Facilities management services"
+    if Framework.objects.filter(title=title).exists():
+        return 0
+    riverside, northshire = _org("Riverside NHS Foundation Trust"), _org("Northshire County Council")
+    kamal, ian = _person("kamal.shah@riverside-nhs.example"), _person("ian.price@northshire.example")
+    today = timezone.localdate()
+    framework = frameworks.create_framework(
+        owner=riverside,
+        by=kamal,
+        title=title,
+        description="Grounds maintenance and cleaning for public buildings and estates.",
+        starts_on=today - timedelta(days=90),
+        ends_on=today - timedelta(days=90) + timedelta(days=2 * 365),
+        extendable_to=today - timedelta(days=90) + timedelta(days=3 * 365),
+        fee_rate=Decimal("1.000"),
+        let_elsewhere_reference="Find a Tender 2026/S 000-012345",
+    )
+    frameworks.add_lot(
+        framework,
+        by=kamal,
+        title="Grounds maintenance",
+        scope="Mowing, planting, tree care and litter picking.",
+        max_value=Decimal("2000000.00"),
+        call_off_method="further_competition",
+        cpv_codes=[CpvCode.objects.get(code="77310000-6")],
+    )
+    frameworks.add_lot(
+        framework,
+        by=kamal,
+        title="Cleaning",
+        scope="Office, clinic and school cleaning.",
+        max_value=Decimal("1000000.00"),
+        call_off_method="both",
+        direct_award_criteria="The supplier ranked first on price for the delivery region at appointment.",
+        cpv_codes=[CpvCode.objects.get(code="90910000-9")],
+    )
+    frameworks.set_eligibility(framework, by=kamal, descriptions=[("local_authority", ""), ("nhs", "")])
+    framework = frameworks.go_live(framework, by=kamal)
+    acme, brightside = _org("Acme Facilities Services Limited"), _org("Brightside Cleaning Ltd")
+    dovetail = _org("Dovetail Community Interest Company")
+    frameworks.import_appointments(
+        framework,
+        "lot,companies_house_number\n"
+        f"1,{acme.companies_house_number}\n1,{brightside.companies_house_number}\n"
+        f"2,{brightside.companies_house_number}\n2,{dovetail.companies_house_number}\n".encode(),
+        by=kamal,
+        reason="Award notice Find a Tender 2026/S 000-012345",
+    )
+    frameworks.direct_award(
+        framework.lots.get(number=2),
+        authority=northshire,
+        supplier=brightside,
+        by=ian,
+        justification="Ranked first on price for Yorkshire and The Humber at appointment.",
+        title="Cleaning of County Hall",
+        description="Daily office cleaning of County Hall, Northallerton.",
+        value_excl_vat=Decimal("96000.00"),
+        starts_on=today - timedelta(days=60),
+        ends_on=today - timedelta(days=60) + timedelta(days=365),
+        delivery_postcode=northshire.postcode,
+        delivery_region=northshire.region,
+    )
+    return 1

@@ -582,3 +582,11 @@ class RecipientNotice(models.Model):
 
     def __str__(self):
         return f"{self.recipient} told of {self.request_id}"
+
+
+# Privacy notice versions live in their own module; imported here so Django finds the models.
+from tenderbox.privacy.notice_models import (  # noqa: E402, F401
+    NoticeAcknowledgement,
+    NoticeSection,
+    NoticeVersion,
+)

@@ -39,3 +39,20 @@ def subject_requests_daily_task() -> dict:
 def daily_subject_requests():
     """Huey's scheduler queues the data-request warnings at 08:00 (UK time), before the working day."""
     subject_requests_daily_task.enqueue()
+
+
+@task
+def email_notice_change(notice_id: int) -> int:
+    """Queued when staff publish a privacy notice version: email each account holder once."""
+    from tenderbox.privacy.notices import email_account_holders
+
+    return email_account_holders(notice_id)
+
+
+@db_periodic_task(crontab(minute="10"))
+def resume_notice_emails():
+    """Hourly: finish the emailing of any published version a crashed or stopped worker left undone."""
+    from tenderbox.privacy.notice_models import NoticeVersion
+
+    for notice_id in NoticeVersion.objects.filter(emails_done_at=None).values_list("pk", flat=True):
+        email_notice_change.enqueue(notice_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tenderbox.privacy import subject_views, views
+from tenderbox.privacy import notice_views, subject_views, views
 
 app_name = "privacy"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path(
         "officer/<int:pk>/evidence/<int:evidence_id>", subject_views.officer_evidence, name="officer-evidence"
     ),
+    path("notices", notice_views.versions, name="notices"),
+    path("notice/<str:version>", notice_views.version, name="notice"),
+    path("notice/<str:version>/accept", notice_views.accept, name="notice-accept"),
 ]

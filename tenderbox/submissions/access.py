@@ -17,8 +17,10 @@ from tenderbox.tenders import access as tender_access
 
 
 def get_response_for_supplier(user, reference: str, supplier_id) -> tuple[object, object, Response | None]:
-    procurement = tender_access.get_public_procurement(reference)
+    procurement = tender_access.get_public_procurement(reference, user)
     supplier = tender_access.get_supplier_for_user(user, supplier_id)
+    if not procurement.invites(supplier):
+        raise Http404("No such opportunity.")  # a further competition this supplier is not invited to
     response = Response.objects.filter(procurement=procurement, supplier=supplier).first()
     return procurement, supplier, response
 

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tenderbox.audit.chain import record
-from tenderbox.lib.errors import Conflict, DomainError
+from tenderbox.lib.errors import Conflict, DomainError, PermissionDenied
 from tenderbox.lib.uploads import check_upload
 from tenderbox.notifications.actions import send_email
 from tenderbox.submissions import crypto
@@ -79,16 +79,22 @@ def empty_content(procurement: Procurement, supplier) -> dict:
     }
 
 
-def _ensure_open(procurement: Procurement, now=None) -> None:
-    """Decided by the server's clock at this moment, whatever the page showed."""
+def _ensure_open(procurement: Procurement, supplier, now=None) -> None:
+    """Decided by the server's clock at this moment, whatever the page showed; and, for a further
+    competition, by the supplier's invitation and its appointment being active at this moment."""
     procurement = apply_clock(procurement, now)
+    if not procurement.invites(supplier):
+        raise PermissionDenied(
+            "Your organisation is not invited to this further competition, or its appointment to the "
+            "framework lot is suspended."
+        )
     if not procurement.accepts_tenders(now):
         raise Conflict("The deadline for tenders has passed. Late tenders cannot be accepted.")
 
 
 def start_response(procurement: Procurement, supplier, *, by, request=None) -> Response:
     """Begin a response, prefilled from the supplier's profile (answers and certificates)."""
-    _ensure_open(procurement)
+    _ensure_open(procurement, supplier)
     with transaction.atomic():
         register_interest(procurement, supplier, by=by, request=request)
         response, created = Response.objects.get_or_create(
@@ -119,7 +125,7 @@ def load_draft(response: Response) -> dict:
 
 
 def save_draft(response: Response, content: dict, *, by, update_profile: bool = False) -> None:
-    _ensure_open(response.procurement)
+    _ensure_open(response.procurement, response.supplier)
     with transaction.atomic():
         response.draft = crypto.draft_encrypt(response.pk, canonical(content))
         response.updated_at = timezone.now()
@@ -203,7 +209,7 @@ def remove_profile_document(document: ProfileDocument, *, by, request=None) -> N
 
 
 def attach_document(response: Response, uploaded, *, by, request=None) -> ResponseDocument:
-    _ensure_open(response.procurement)
+    _ensure_open(response.procurement, response.supplier)
     if response.documents.filter(in_draft=True).count() >= MAX_RESPONSE_DOCUMENTS:
         raise DomainError(f"A response can have at most {MAX_RESPONSE_DOCUMENTS} documents.")
     checked = check_upload(uploaded)
@@ -255,7 +261,7 @@ def draft_document_content(document: ResponseDocument) -> bytes:
 
 
 def detach_document(document: ResponseDocument, *, by) -> None:
-    _ensure_open(document.response.procurement)
+    _ensure_open(document.response.procurement, document.response.supplier)
     document.in_draft = False
     document.save(update_fields=["in_draft"])
 
@@ -312,7 +318,7 @@ def submit(response: Response, *, by, idempotency_key: str, request=None) -> Res
         if existing is not None:
             return existing
         now = timezone.now()
-        _ensure_open(procurement, now)
+        _ensure_open(procurement, response.supplier, now)
         content = load_draft(response)
         problems = response_problems(procurement, content)
         if problems:
@@ -383,7 +389,7 @@ def submit(response: Response, *, by, idempotency_key: str, request=None) -> Res
 def withdraw(response: Response, *, by, request=None) -> Response:
     with transaction.atomic():
         response = Response.objects.select_for_update().get(pk=response.pk)
-        _ensure_open(response.procurement)
+        _ensure_open(response.procurement, response.supplier)
         before = response.move(Response.Status.WITHDRAWN, at=timezone.now())
         record(
             "response.withdrawn",

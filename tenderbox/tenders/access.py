@@ -18,13 +18,33 @@ BUYER_ROLES = (Role.ADMIN, Role.BUYER)
 SUPPLIER_ROLES = (Role.ADMIN, Role.BIDDER)
 
 
-def get_public_procurement(reference: str) -> Procurement:
+def get_public_procurement(reference: str, user=None) -> Procurement:
+    """A published procurement by reference. A further competition is not advertised: it exists only
+    for the calling authority's own members and the invited suppliers whose appointment is active;
+    for anyone else it is a 404, as if it did not exist."""
     procurement = (
-        Procurement.objects.public().select_related("buyer", "main_cpv").filter(reference=reference).first()
+        Procurement.objects.exclude(status=Procurement.Status.DRAFT)
+        .select_related("buyer", "main_cpv")
+        .filter(reference=reference)
+        .first()
     )
     if procurement is None:
         raise Http404("No such opportunity.")
+    if procurement.is_further_competition and not may_see_competition(user, procurement):
+        raise Http404("No such opportunity.")
     return apply_clock(procurement)
+
+
+def may_see_competition(user, procurement: Procurement) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if Membership.objects.filter(user=user, organisation_id=procurement.buyer_id).exists():
+        return True
+    return procurement.competition_invitations.filter(
+        appointment__status="active",
+        appointment__supplier__memberships__user=user,
+        appointment__supplier__memberships__role__in=SUPPLIER_ROLES,
+    ).exists()
 
 
 def buyer_memberships(user):

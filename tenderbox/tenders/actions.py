@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenderbox.audit.chain import record
-from tenderbox.lib.errors import Conflict, DomainError
+from tenderbox.lib.errors import Conflict, DomainError, PermissionDenied
 from tenderbox.lib.uploads import check_upload
 from tenderbox.notifications.actions import send_email
 from tenderbox.tenders import rules
@@ -207,6 +207,14 @@ def publication_problems(procurement: Procurement, at) -> list[rules.Problem]:
         )
     if not procurement.documents.exists():
         problems.append(rules.Problem("documents", "Add the tender documents before publishing."))
+    if (
+        procurement.procedure == Procurement.Procedure.FURTHER_COMPETITION
+    ) != procurement.is_further_competition:
+        problems.append(
+            rules.Problem(
+                "procedure", "A further competition is started from a framework lot, and only there."
+            )
+        )
     return problems
 
 
@@ -220,6 +228,11 @@ def publish(procurement: Procurement, *, by, request=None) -> Procurement:
         problems = publication_problems(procurement, now)
         if problems:
             raise DomainError(" ".join(p.message for p in problems))
+        if procurement.is_further_competition:
+            # Only the lot's active appointed suppliers are invited (PA23 s.46); nothing is advertised.
+            from tenderbox.frameworks.actions import invite_for_competition
+
+            invite_for_competition(procurement)
         before = procurement.publish(by=by, at=now)
         Notice.objects.create(
             procurement=procurement,
@@ -228,9 +241,10 @@ def publish(procurement: Procurement, *, by, request=None) -> Procurement:
             summary=f"{procurement.title}. Tenders by "
             f"{timezone.localtime(procurement.submission_deadline):%-d %B %Y %H:%M}.",
         )
-        from tenderbox.notifications.tasks import send_instant_alerts
+        if not procurement.is_further_competition:
+            from tenderbox.notifications.tasks import send_instant_alerts
 
-        send_instant_alerts.enqueue(procurement.pk)  # queued when this transaction commits
+            send_instant_alerts.enqueue(procurement.pk)  # queued when this transaction commits
         record(
             "procurement.published",
             actor=by,
@@ -367,6 +381,11 @@ def cancel(procurement: Procurement, *, by, reason: str, request=None) -> Procur
 def register_interest(procurement: Procurement, supplier, *, by, request=None) -> Interest:
     if not supplier.is_supplier:
         raise DomainError("Only a supplier can register interest.")
+    if not procurement.invites(supplier):
+        raise PermissionDenied(
+            f"{supplier.name} is not invited: only the framework lot's active appointed suppliers may "
+            "take part in a further competition."
+        )
     if not procurement.accepts_tenders():
         raise Conflict("This opportunity is closed.")
     with transaction.atomic():

@@ -193,7 +193,7 @@ class InterestIn(Schema):
 def register_interest(request, reference: str, body: InterestIn):
     principal = request.auth
     principal.require_write()
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, principal.user)
     supplier = access.get_supplier_for_user(principal.user, principal.organisation_for(body.organisation))
     actions.register_interest(procurement, supplier, by=principal.user, request=request)
     return Status(201, {"detail": "Interest registered."})
@@ -210,7 +210,7 @@ class QuestionIn(Schema):
 def ask(request, reference: str, body: QuestionIn):
     principal = request.auth
     principal.require_write()
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, principal.user)
     supplier = access.get_supplier_for_user(principal.user, principal.organisation_for(body.organisation))
     form = validated(QuestionForm, {"question": body.question})
     clarification = actions.ask_question(

@@ -105,7 +105,14 @@ class ProcurementForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = region_choices()
-        self.fields["procedure"].choices = Procurement.Procedure.choices
+        # A further competition is started from its framework lot and stays one; nothing else can
+        # become one by choosing it here.
+        further = Procurement.Procedure.FURTHER_COMPETITION
+        self.fields["procedure"].choices = [
+            (value, label)
+            for value, label in Procurement.Procedure.choices
+            if (value == further) == (self.instance.pk is not None and self.instance.is_further_competition)
+        ]
         self.fields["category"].choices = Procurement.Category.choices
         if self.instance.pk:
             self.fields["main_cpv_code"].initial = self.instance.main_cpv_id

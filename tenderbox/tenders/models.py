@@ -43,12 +43,14 @@ class CpvCode(models.Model):
 
 class ProcurementQuerySet(models.QuerySet):
     def public(self):
-        """Procurements anyone may see: published, and every later state."""
-        return self.exclude(status=Procurement.Status.DRAFT)
+        """Procurements anyone may see: published, and every later state. Further competitions are
+        not advertised: only the framework lot's invited suppliers see them (tenders/access.py)."""
+        return self.exclude(status=Procurement.Status.DRAFT).filter(framework_lot__isnull=True)
 
     def open_for_tenders(self, now=None):
+        """Advertised opportunities still open for tenders (what alerts announce)."""
         now = now or timezone.now()
-        return self.filter(status=Procurement.Status.PUBLISHED, submission_deadline__gt=now)
+        return self.public().filter(status=Procurement.Status.PUBLISHED, submission_deadline__gt=now)
 
 
 class Procurement(models.Model):
@@ -94,6 +96,7 @@ class Procurement(models.Model):
         OPEN = rules.OPEN, "Open procedure"
         COMPETITIVE_FLEXIBLE = rules.COMPETITIVE_FLEXIBLE, "Competitive flexible procedure"
         QUICK_QUOTE = rules.QUICK_QUOTE, "Quick quote (below threshold)"
+        FURTHER_COMPETITION = rules.FURTHER_COMPETITION, "Further competition under a framework"
 
     class Category(models.TextChoices):
         GOODS = rules.GOODS, "Goods"
@@ -135,6 +138,14 @@ class Procurement(models.Model):
         max_length=10, choices=Regime.choices, default=Regime.PA23, help_text="Governing law."
     )
     procedure = models.CharField(max_length=25, choices=Procedure.choices, help_text="Procedure.")
+    framework_lot = models.ForeignKey(
+        "frameworks.FrameworkLot",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="competitions",
+        help_text="For a further competition: the framework lot whose appointed suppliers are invited.",
+    )
     light_touch = models.BooleanField(default=False, help_text="Light touch services (PA23 s.9).")
     urgent = models.BooleanField(default=False, help_text="State of urgency shortens periods (PA23 s.54).")
     planned_notice = models.BooleanField(
@@ -207,7 +218,23 @@ class Procurement(models.Model):
             on=self.began_on(),
         )
 
+    @property
+    def is_further_competition(self) -> bool:
+        return self.framework_lot_id is not None
+
+    def invites(self, supplier) -> bool:
+        """Whether a supplier may take part: anyone in an advertised procurement; in a further
+        competition only a supplier invited at launch whose appointment is still active (a supplier
+        suspended since is invited to nothing)."""
+        if not self.is_further_competition:
+            return True
+        return self.competition_invitations.filter(
+            appointment__supplier=supplier, appointment__status="active"
+        ).exists()
+
     def minimum_period(self) -> tuple[int, str]:
+        if self.is_further_competition:
+            return rules.further_competition_days(self.framework_lot.framework.call_off_minimum_days)
         return rules.minimum_tendering_days(
             procedure=self.procedure,
             above_threshold=self.above_threshold,

@@ -18,6 +18,8 @@ PCR2015 = "pcr2015"
 OPEN = "open"
 COMPETITIVE_FLEXIBLE = "competitive_flexible"
 QUICK_QUOTE = "quick_quote"
+# A competitive selection process among a framework lot's suppliers (PA23 s.46).
+FURTHER_COMPETITION = "further_competition"
 
 GOODS, SERVICES, WORKS = "goods", "services", "works"
 
@@ -125,10 +127,20 @@ def minimum_tendering_days(
     return 25, "PA23 s.54(3): 25 days for a competitive flexible procedure"
 
 
+def further_competition_days(framework_minimum: int) -> tuple[int, str]:
+    """PA23 s.46 sets no minimum for a competitive selection process: the framework's own applies."""
+    return (
+        framework_minimum,
+        f"the framework's minimum of {framework_minimum} days for further competitions (PA23 s.46)",
+    )
+
+
 def check_procedure(*, procedure: str, above_threshold: bool, regime: str) -> list[Problem]:
     problems = []
     if regime != PA23:
         problems.append(Problem("regime", "New procurements must follow the Procurement Act 2023."))
+    if procedure == FURTHER_COMPETITION:
+        return problems  # thresholds do not choose the procedure of a call-off (PA23 s.46)
     if procedure == QUICK_QUOTE and above_threshold:
         problems.append(
             Problem(

@@ -49,7 +49,7 @@ def opportunity_search(request):
 
 
 def opportunity(request, reference):
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, request.user)
     suppliers = list(access.supplier_memberships(request.user))
     interested = set(
         Interest.objects.filter(
@@ -75,7 +75,7 @@ def opportunity(request, reference):
 
 
 def document_download(request, reference, document_id):
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, request.user)
     document = procurement.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404("No such document.")
@@ -91,7 +91,7 @@ def document_download(request, reference, document_id):
 @login_required
 @require_POST
 def register_interest(request, reference):
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, request.user)
     supplier = access.get_supplier_for_user(request.user, request.POST.get("supplier"))
     try:
         actions.register_interest(procurement, supplier, by=request.user, request=request)
@@ -108,7 +108,7 @@ def register_interest(request, reference):
 @require_http_methods(["GET", "POST"])
 @limit_posts("clarification", per_ip=60, window=3600, per_user=20)
 def ask_question(request, reference, supplier_id):
-    procurement = access.get_public_procurement(reference)
+    procurement = access.get_public_procurement(reference, request.user)
     supplier = access.get_supplier_for_user(request.user, supplier_id)
     form = QuestionForm(posted(request))
     context = {

@@ -12,6 +12,7 @@ from tenderbox.portal.demo import (
     DEMO_TOTP_HEX,
     generate_scale,
     load_demo,
+    load_demo_frameworks,
     load_demo_procurements,
 )
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             return
         rows = load_demo()
         load_demo_procurements()
+        load_demo_frameworks()
         if scale:
             with Progress(console=console, transient=True, disable=quiet) as progress:
                 task = progress.add_task("Generating procurements", total=scale)
