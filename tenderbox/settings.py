@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tenderbox.frameworks",
     "tenderbox.contracts",
     "tenderbox.spend",
+    "tenderbox.performance",
     "tenderbox.portal",
     "tenderbox.api",
 ]

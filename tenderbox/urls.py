@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
     path("spend/", include("tenderbox.spend.urls")),
+    path("performance/", include("tenderbox.performance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

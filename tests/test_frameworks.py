@@ -375,6 +375,7 @@ def test_the_framework_pages_render_for_the_public_the_owner_and_an_eligible_buy
     page = client.get(f"/contracts/{contract.pk}/")
     assert page.status_code == 200
     assert "Spend to date" in page.content.decode()  # the spend app's section
+    assert "KPIs and performance" in page.content.decode()  # the performance app's section
     sign_in(client, fiona)
     assert client.get(f"/managing/frameworks/{framework.pk}/").status_code == 200
     assert client.get(f"/contracts/{contract.pk}/").status_code == 200

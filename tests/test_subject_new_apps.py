@@ -1,4 +1,4 @@
-"""The export and erasure cover the apps added after them (frameworks, contracts, spend, privacy
+"""The export and erasure cover the apps added after them (frameworks, contracts, spend, performance, privacy
 notices) from their declarations alone: Val, a sole trader appointed to a framework with a call-off,
 spend and a fee paid, and the buyer staff who dealt with her."""
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tenderbox.contracts.actions import change_contract
 from tenderbox.frameworks.actions import add_document
+from tenderbox.performance import actions as performance
 from tenderbox.privacy.export import build_export
 from tenderbox.privacy.map import privacy_map
 from tenderbox.privacy.subject import mapped_models
@@ -23,7 +24,7 @@ from tests.conftest import make_user, pdf_upload, supplier_details
 from tests.spend_fixtures import csv_file, line, make_call_off, make_framework
 from tests.test_subject_erasure import rows_naming
 
-NEW_APPS = ("frameworks", "contracts", "spend")
+NEW_APPS = ("frameworks", "contracts", "spend", "performance")
 VAL_EMAIL = "val.moss@cleanval.example"
 VAL_NAME = "Val Moss"
 VAL_PHONE = "07700 900456"
@@ -46,6 +47,10 @@ def val_everywhere(northshire, helen, commit):
         change_contract(
             contract, by=helen, kind="variation", reason="More floors", new_value=Decimal("120000")
         )
+        kpi = performance.define_kpi(
+            by=helen, contract=contract, name="Rooms cleaned", unit="%", target=Decimal("95"),
+            period="monthly", direction="higher",
+        )  # fmt: skip
     with time_machine.travel("2026-04-17 10:00 +01:00", tick=False), commit():
         spend.record_spend(
             contract,
@@ -64,6 +69,13 @@ def val_everywhere(northshire, helen, commit):
             uploaded=csv_file(line(amount="800.00", vat="160.00")),
         )
         invoice, _ = spend.issue_fee_invoice(framework, org, date(2026, 3, 1))
+        performance.report_kpi(
+            contract, kpi, period_start=date(2026, 1, 1), value="96", comment="Val Moss checked", by=val
+        )
+        performance.rate_performance(
+            contract, period_kind="quarterly", period_start=date(2026, 1, 1), rating="requires_improvement",
+            feedback="Late twice", by=helen,
+        )  # fmt: skip
         spend.record_payment(
             by=helen,
             amount=invoice.amount,
@@ -94,7 +106,12 @@ def test_every_field_the_new_apps_declare_is_in_the_exports(val_everywhere, hele
     }
     assert declared - seen == set()
     val_records = {label for label, _ in fields_in(val)}
-    assert {"frameworks.Appointment", "contracts.Contract", "spend.Payment"} <= val_records
+    assert {
+        "frameworks.Appointment",
+        "contracts.Contract",
+        "spend.Payment",
+        "performance.KpiReport",
+    } <= val_records
 
 
 def test_erasure_keeps_the_framework_and_financial_records_and_says_why(val_everywhere):
@@ -106,7 +123,7 @@ def test_erasure_keeps_the_framework_and_financial_records_and_says_why(val_ever
     assert result.account == "restricted" and val.erased_at is None
     assert any("kept under framework_supplier" in b for b in result.blockers)
     rules = {rule for (label, _), rule in result.kept_rows.items() if label.split(".")[0] in NEW_APPS}
-    assert rules == {"framework_supplier", "framework_transactions", "fees_and_subscriptions"}
+    assert rules == {"framework_supplier", "framework_transactions", "fees_and_subscriptions"}  # + KPIs
     hits = rows_naming((VAL_NAME, VAL_EMAIL, VAL_PHONE))
     assert hits - set(result.kept_rows) == set()
     assert ("spend.Payment", str(org.fee_invoices.get().payments.get().pk)) in result.kept_rows

@@ -46,6 +46,7 @@ def _register_routers():
     from tenderbox.evaluation.api import router as evaluation
     from tenderbox.frameworks.api import router as frameworks
     from tenderbox.organisations.api import router as organisations
+    from tenderbox.performance.api import router as performance
     from tenderbox.spend.api import router as spend
     from tenderbox.submissions.api import router as submissions
     from tenderbox.tenders.api import router as tenders
@@ -56,6 +57,7 @@ def _register_routers():
     api.add_router("/", evaluation)
     api.add_router("/", frameworks)
     api.add_router("/", spend)
+    api.add_router("/", performance)
 
 
 _register_routers()

@@ -348,7 +348,8 @@ class ImportRefused(DomainError):
     """An import file with problems: nothing of it was saved."""
 
     def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"The file was not imported: {len(problems)} problem(s) found. Nothing was saved.")
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"The file was not imported: {count} found. Nothing was saved.")
         self.problems = problems
 
 

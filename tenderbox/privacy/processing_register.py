@@ -67,7 +67,8 @@ RECIPIENTS = {
     "communications_monitoring": "Tenderbox staff (the privacy officer)",
     "security": "Tenderbox staff; the police and courts where the law requires (policy 6.1)",
     "service_monitoring": "Tenderbox staff",
-    "kpi_reporting": "the contracting authority of the contract",
+    "kpi_reporting": "the parties to the contract (the contracting authority and the supplier) and, for a "
+    "call-off, the authority that runs the framework",
     "procurement_assessment": "the buyer running the procurement and its evaluators, after the deadline",
     "tender_reuse": "none",
     "fraud_prevention": "Tenderbox staff who review held sign-ups",
