@@ -55,6 +55,15 @@ def _is_page_view(request, response) -> bool:
     )
 
 
+def _restricted(request) -> bool:
+    """A signed-in person whose processing is restricted, or who objected, is not counted (UK GDPR
+    Arts. 18, 21): their consent to the cookie does not outweigh it."""
+    from tenderbox.privacy.checks import may_process
+
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and not may_process(user, "effectiveness"))
+
+
 class AnalyticsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,7 +76,7 @@ class AnalyticsMiddleware:
             if ANALYTICS_COOKIE in request.COOKIES:
                 forget_analytics(response)
             return response
-        if _is_page_view(request, response):
+        if _is_page_view(request, response) and not _restricted(request):
             path = counted_path(request)
             if path is not None:
                 self._count(request, response, path)

@@ -14,7 +14,15 @@ from tenderbox.privacy import (
     retention_engine,
 )
 from tenderbox.privacy.holds import lift_legal_hold, place_legal_hold
-from tenderbox.privacy.models import Breach, Complaint, LegalHold, Processor, RetentionCursor, RetentionRun
+from tenderbox.privacy.models import (
+    Breach,
+    Complaint,
+    LegalHold,
+    Processor,
+    RetentionCursor,
+    RetentionRun,
+    SubjectRequest,
+)
 
 TARGETS = ["user", "organisation", "procurement"]
 
@@ -206,3 +214,23 @@ class ComplaintAdmin(admin.ModelAdmin):
             )
         else:
             super().save_model(request, obj, form, change)
+
+
+@admin.register(SubjectRequest)
+class SubjectRequestAdmin(admin.ModelAdmin):
+    """Finding a request (by reference or address) to open it in the queue; read only: every change
+    goes through the officer's request page, so each is a workflow with its audit event and email."""
+
+    list_display = ["reference", "kind", "status", "received_at", "closed_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["reference", "subject_email", "representative_email"]
+    exclude = ["email_token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -95,6 +95,10 @@ class Restriction(models.Model):
     lifted_at = models.DateTimeField(
         null=True, blank=True, help_text="When it was lifted (the person is told first)."
     )
+    lifting_told_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person was told it will be lifted (Art. 18(3))."
+    )
+    lifts_on = models.DateField(null=True, blank=True, help_text="The day they were told it will be lifted.")
 
     def __str__(self):
         return "Restriction of processing"
@@ -280,6 +284,9 @@ class Processor(models.Model):
     location = models.CharField(max_length=100, help_text="Where the data is processed (UK, EEA...).")
     due_diligence_on = models.DateField(help_text="When its security and compliance were last checked.")
     agreement_in_place = models.BooleanField(default=False, help_text="A written Art. 28 agreement exists.")
+    contact_email = models.EmailField(
+        blank=True, help_text="Where it is told of rectifications, erasures and restrictions (Art. 19)."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -356,6 +363,225 @@ class Complaint(models.Model):
         from datetime import timedelta
 
         return self.received_at + timedelta(days=30)
+
+
+# Data-subject requests (UK GDPR Arts. 12, 15-22) ------------------------------------------------------
+def _reference() -> str:
+    import secrets
+
+    return "DSR-" + secrets.token_hex(4).upper()
+
+
+class SubjectRequest(models.Model):
+    """A request from a person (or their representative) to exercise a right over their data.
+
+    States (TRANSITIONS in privacy/requests.py says which moves are legal):
+    - awaiting_email: made through the public form; waits for the requester to open the link emailed
+      to the address given (proof that they control it). The clock is paused (identity evidence).
+    - awaiting_verification: the address is proved; the privacy officer checks the identity (and a
+      representative's authority). The clock is still paused.
+    - in_progress: identity verified (a signed-in person re-authenticated, or the officer checked);
+      the clock runs. It may pause again for a clarification or a fee.
+    - completed: the right was given effect and the person told what was done (`outcome`).
+    - refused: refused with reasons, the right to complain to the ICO and to seek a judicial remedy.
+    - withdrawn: the person withdrew it.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "A copy of your data (access)"
+        PORTABILITY = "portability", "Your data to take elsewhere (portability)"
+        RECTIFICATION = "rectification", "Correct your data (rectification)"
+        ERASURE = "erasure", "Erase your data (erasure)"
+        RESTRICTION = "restriction", "Restrict the use of your data (restriction)"
+        OBJECTION = "objection", "Object to a use of your data (objection)"
+        HUMAN_REVIEW = "human_review", "A person to review an automated decision"
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", "Waiting for the email address to be confirmed"
+        AWAITING_VERIFICATION = "awaiting_verification", "Waiting for identity to be checked"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Verification(models.TextChoices):
+        REAUTHENTICATED = "reauthenticated", "Signed in and entered their password again"
+        OFFICER = "officer", "Email address proved and identity checked by the privacy officer"
+
+    reference = models.CharField(
+        max_length=12, unique=True, default=_reference, help_text="Quoted to the person."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text="The right exercised.")
+    status = models.CharField(max_length=25, choices=Status.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subject_requests",
+        help_text="The person the request is about, once known (signed in, or matched by the officer).",
+    )
+    subject_name = models.CharField(max_length=200, help_text="Name of the person the data is about.")
+    subject_email = models.EmailField(help_text="Address of the person the data is about.")
+    representative_name = models.CharField(
+        max_length=200, blank=True, help_text="Someone acting for the person, if any."
+    )
+    representative_email = models.EmailField(blank=True, help_text="Where the representative is answered.")
+    details = models.TextField(
+        blank=True, help_text="What the person asks: what to correct, object to, review."
+    )
+    objection_purpose = models.CharField(
+        max_length=40, blank=True, help_text="Register key of the purpose objected to (objections)."
+    )
+    nation = models.CharField(
+        max_length=3,
+        default="ENG",
+        help_text="UK nation whose bank holidays move the deadline (ENG, WLS, SCT, NIR).",
+    )
+    received_at = models.DateTimeField(
+        default=timezone.now, db_index=True, help_text="Day of receipt starts the clock."
+    )
+    email_token_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the emailed link's token."
+    )
+    email_confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When the address was proved.")
+    verification = models.CharField(max_length=20, choices=Verification.choices, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verification_note = models.TextField(
+        blank=True, help_text="What the officer checked (never a document number)."
+    )
+    extension_months = models.PositiveSmallIntegerField(
+        default=0, help_text="0, 1 or 2 (Art. 12(3)), at most once."
+    )
+    extension_reason = models.TextField(blank=True, help_text="Why it was extended, as told to the person.")
+    extended_at = models.DateTimeField(null=True, blank=True)
+    fee_ground = models.CharField(
+        max_length=25, blank=True, help_text="rules.FeeGround, when a fee is asked."
+    )
+    fee_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    fee_reason = models.TextField(
+        blank=True, help_text="Why a fee, and how it was worked out; told to the person."
+    )
+    fee_paid_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True, help_text="The reasons, as told to the person.")
+    outcome = models.TextField(
+        blank=True, help_text="What was done, as told to the person (the erasure statement)."
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When completed, refused or withdrawn.")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_warned_on = models.DateField(
+        null=True, blank=True, help_text="When the officer was last warned of it."
+    )
+
+    class Meta:
+        ordering = ["received_at"]
+        indexes = [models.Index(fields=["status", "received_at"], name="subject_request_queue_idx")]
+
+    def __str__(self):
+        return f"{self.reference} ({self.get_kind_display()})"
+
+    @property
+    def reply_to(self) -> str:
+        """Where answers go: the representative when there is one, else the person."""
+        return self.representative_email or self.subject_email
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {
+            self.Status.AWAITING_EMAIL,
+            self.Status.AWAITING_VERIFICATION,
+            self.Status.IN_PROGRESS,
+        }
+
+
+class RequestPause(models.Model):
+    """One stop of a request's clock (Art. 12): waiting for identity evidence, a clarification or a
+    fee. Time already used is kept; the days waited are added to the deadline."""
+
+    class Reason(models.TextChoices):
+        IDENTITY = "identity", "Waiting for proof of identity or authority"
+        CLARIFICATION = "clarification", "Waiting for a clarification from the person"
+        FEE = "fee", "Waiting for the fee"
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(max_length=15, choices=Reason.choices)
+    question = models.TextField(blank=True, help_text="What was asked of the person, if anything.")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When the clock restarted.")
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=models.Q(ended_at=None), name="one_open_pause_per_request"
+            )
+        ]
+
+    def __str__(self):
+        return f"Pause of {self.request_id}: {self.reason}"
+
+
+def _evidence_path(instance, filename):
+    return f"privacy/evidence/{instance.request_id}/{instance.sha256[:16]}"
+
+
+class IdentityEvidence(models.Model):
+    """A document sent to prove identity or a representative's authority (a letter of authority, a
+    power of attorney). Deleted, file and row, as soon as the request is verified (ICO: delete identity
+    documents once verified); only the fact that they were checked stays, on the request."""
+
+    class Kind(models.TextChoices):
+        AUTHORITY = "authority", "Authority to act for the person"
+        IDENTITY = "identity", "Proof of identity"
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=_evidence_path, help_text="The checked upload (lib/uploads).")
+    filename = models.CharField(max_length=150, help_text="Safe name of the upload.")
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.request_id}"
+
+
+class ExportDownload(models.Model):
+    """A single-use, expiring link to one access or portability export. The file is deleted when it is
+    downloaded or when the link expires; each use (and each refused use) is audited."""
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="downloads")
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the link's token.")
+    file = models.FileField(upload_to="privacy/exports/", blank=True, help_text="The zip; emptied once used.")
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Export for {self.request_id}"
+
+    def usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.downloaded_at is None and now < self.expires_at and bool(self.file)
+
+
+class RecipientNotice(models.Model):
+    """That a recipient the data was disclosed to was told of a rectification, erasure or restriction
+    (Art. 19), or why that was impossible; the person may ask who the recipients are."""
+
+    request = models.ForeignKey(SubjectRequest, on_delete=models.CASCADE, related_name="recipient_notices")
+    recipient = models.CharField(max_length=200, help_text="The processor or published register told.")
+    how = models.TextField(help_text="How it was told or corrected.")
+    told_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.recipient} told of {self.request_id}"
 
 
 # Privacy notice versions live in their own module; imported here so Django finds the models.

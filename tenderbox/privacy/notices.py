@@ -204,7 +204,9 @@ def draft_sections(*, processors="register") -> list[Section]:
             "Your rights",
             "You can ask for a copy of your data (free of charge, within one month and at most 30 days), "
             "have it given to you in a machine-readable form, have it corrected, erased or its use "
-            "restricted, object to its use, and ask for a person to review an automated decision. Email "
+            "restricted, object to its use, and ask for a person to review an automated decision. If you "
+            f"have an account, sign in and use [Your data]({reverse('privacy:your-data')}); otherwise, or to "
+            f"act for someone else, use the [request form]({reverse('privacy:public-request')}), or email "
             f"[{email}](mailto:{email}).\n\n"
             "If you are unhappy with how we handled your data, "
             f"[complain to us]({reverse('privacy:complaint')}). "

@@ -2,6 +2,7 @@
 
 from tenderbox.privacy.map import Category as C
 from tenderbox.privacy.map import Erasure as E
+from tenderbox.privacy.map import Export as X
 from tenderbox.privacy.map import Field, fields
 
 PERSONAL = [
@@ -49,7 +50,7 @@ PERSONAL = [
     ),
     *fields(
         "privacy.Restriction",
-        "user reason started_at lifted_at",
+        "user reason started_at lifted_at lifting_told_at lifts_on",
         C.CONSENT,
         ("privacy_rights",),
         "consent_evidence",
@@ -106,7 +107,75 @@ PERSONAL += [
     ),
 ]
 
+REQUEST_NOTE = "A request about the person's data and how it was answered (Arts. 12, 15-22)."
+PERSONAL += [
+    *fields(
+        "privacy.SubjectRequest",
+        "user subject_name subject_email representative_name representative_email details "
+        "objection_purpose nation received_at email_confirmed_at verification verified_at verification_note "
+        "extension_reason extended_at fee_amount fee_reason fee_paid_at refusal_reason outcome closed_at",
+        C.COMMUNICATIONS,
+        ("privacy_rights",),
+        "subject_request",
+        erasure=E.KEEP,
+        note=REQUEST_NOTE + " Kept after an erasure, as the record of it.",
+    ),
+    *fields(
+        "privacy.SubjectRequest",
+        "verified_by closed_by",
+        C.LINK,
+        ("privacy_rights",),
+        "subject_request",
+        erasure=E.FOLLOWS,
+        note="The privacy officer who acted.",
+    ),
+    *fields(
+        "privacy.RequestPause",
+        "request reason question started_at ended_at",
+        C.COMMUNICATIONS,
+        ("privacy_rights",),
+        "subject_request",
+        erasure=E.KEEP,
+        note="When and why the request's clock stopped.",
+    ),
+    *fields(
+        "privacy.IdentityEvidence",
+        "request kind file filename content_type sha256 uploaded_at",
+        C.IDENTITY,
+        ("privacy_rights",),
+        "subject_request",
+        export=X.DESCRIBE,
+        erasure=E.DELETE,
+        note="Deleted as soon as the request is verified.",
+    ),
+    *fields(
+        "privacy.ExportDownload",
+        "request file size created_at expires_at downloaded_at",
+        C.ACCOUNT,
+        ("privacy_rights",),
+        "subject_request",
+        export=X.DESCRIBE,
+        erasure=E.DELETE,
+        note="The export itself is deleted once downloaded or expired.",
+    ),
+    *fields(
+        "privacy.RecipientNotice",
+        "request recipient how told_at",
+        C.COMMUNICATIONS,
+        ("privacy_rights",),
+        "subject_request",
+        erasure=E.KEEP,
+        note="Who was told of a rectification, erasure or restriction (Art. 19).",
+    ),
+]
+
 NOT_PERSONAL = {
+    "privacy.SubjectRequest": "id reference kind status email_token_hash extension_months fee_ground "
+    "last_warned_on",
+    "privacy.RequestPause": "id",
+    "privacy.IdentityEvidence": "id",
+    "privacy.ExportDownload": "id token_hash",
+    "privacy.RecipientNotice": "id",
     "privacy.LegalHold": "id organisation procurement reason placed_at lifted_at",
     "privacy.RetentionNotice": "id",
     "privacy.RetentionRun": "id started_at finished_at running",
@@ -116,7 +185,8 @@ NOT_PERSONAL = {
     "privacy.MarketingSuppression": "id",
     "privacy.Objection": "id",
     "privacy.Restriction": "id",
-    "privacy.Processor": "id name service data_processed location due_diligence_on agreement_in_place",
+    "privacy.Processor": "id name service data_processed location due_diligence_on agreement_in_place "
+    "contact_email",
     "privacy.Breach": "id description became_aware_at risk_to_people high_risk reported_to_ico_at "
     "people_told_at actions_taken",
     "privacy.Complaint": "id status acknowledged_at closed_at",

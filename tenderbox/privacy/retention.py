@@ -151,6 +151,17 @@ RULES: dict[str, RetentionRule] = {
             months=12,
         ),
         RetentionRule(
+            "subject_request",
+            "A request about a person's data, and how it was answered, kept 12 months after it was "
+            "closed, to show that it was handled (an erasure request shows the erasure); then deleted. "
+            "Identity documents are deleted as soon as the request is verified, exports once downloaded "
+            "or expired.",
+            "the request being completed, refused or withdrawn",
+            Kind.CEILING,
+            "UK GDPR Arts. 5(2), 12; ICO guidance on the right of access",
+            months=12,
+        ),
+        RetentionRule(
             "legal_hold",
             "A legal hold is kept while it is in force and for 12 months after it is lifted, as the "
             "record of why records outlived their rule.",

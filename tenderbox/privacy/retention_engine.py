@@ -52,10 +52,12 @@ from tenderbox.privacy.retention_policies import (
     account_facts,
     procurement_floor_until,
 )
+from tenderbox.privacy.subject_erasure import _pending_policy
 
 # Tenders come before accounts, so that a tender purged today frees the account linked to it today.
 POLICIES: tuple[Policy, ...] = (
     TenderSubmissions(),
+    _pending_policy(),  # erasure requests that a hold or a floor kept waiting
     AccountsNeverUsed(),
     AccountsLapsed(),
     OldInvitations(),

@@ -23,6 +23,25 @@ def daily_retention():
 
 
 @task
+def subject_requests_daily_task() -> dict:
+    """Warn the privacy officer of requests due soon or overdue, delete expired exports, and lift the
+    restrictions whose notice has run. Safe to run twice (each step is idempotent)."""
+    from tenderbox.privacy import requests
+
+    return {
+        "warned": requests.warn_officer(),
+        "exports_expired": requests.expire_downloads(),
+        "restrictions_lifted": requests.lift_due_restrictions(),
+    }
+
+
+@db_periodic_task(crontab(hour="8", minute="0"))
+def daily_subject_requests():
+    """Huey's scheduler queues the data-request warnings at 08:00 (UK time), before the working day."""
+    subject_requests_daily_task.enqueue()
+
+
+@task
 def email_notice_change(notice_id: int) -> int:
     """Queued when staff publish a privacy notice version: email each account holder once."""
     from tenderbox.privacy.notices import email_account_holders
