@@ -14,14 +14,23 @@ standstill enters into the call-off contract. Sam at Southvale Academy Trust (an
 described by the framework) is refused with the reason. Helen then direct-awards a cleaning call-off
 on lot 2 to Delta, with her justification.
 
-Each stage is a function taking the `Story` so far; later stages (spend by MI return, KPIs) are
-appended in the test, where it says so. The clock moves with time-machine as in test_open_procedure.py.
+Three months into the cleaning call-off, Dev sends Delta's MI return: his first file has mistakes, every
+line's problem is listed and nothing is saved; his corrected file is accepted and Helen sees the spend
+to date against the contract value. Helen sets a monthly KPI, Dev reports two months of it (one missing
+the target, with his explanation), Helen rates the first quarter with written feedback, and the KPI
+report shows the chart beside its table and offers the CSV.
+
+Each stage is a function taking the `Story` so far. The clock moves with time-machine as in
+test_open_procedure.py.
 """
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -30,6 +39,8 @@ from playwright.sync_api import Page, expect
 
 from tenderbox.contracts.models import Contract
 from tenderbox.frameworks.models import Appointment, Framework
+from tenderbox.performance.models import KpiReport, PerformanceRating
+from tenderbox.spend.models import MIReturn, SpendRecord
 from tenderbox.tenders.models import Procurement
 from tests.browser.steps import (
     expect_banner,
@@ -70,6 +81,13 @@ COMPETITION = "Grounds maintenance for Northshire parks"
 QUALITY = "Approach to delivery"
 CLEANING = "Cleaning of Northshire libraries"
 JUSTIFICATION = "Delta ranked first on price for Yorkshire and The Humber at appointment."
+
+MI_HEADER = (
+    "contract_reference,invoice_number,invoice_date,payment_date,description,category,amount_excl_vat,vat"
+)
+KPI = "Libraries cleaned on schedule"
+LATE_MONTH = "Two libraries were closed for roof repairs and cleaned a day late."
+FEEDBACK = "Reliable cleaning; tell us sooner when a library cannot be cleaned on its day."
 
 
 @dataclass
@@ -131,6 +149,15 @@ def summary_value(page: Page, key: str):
 
 def csv_file(text: str, name: str) -> dict:
     return {"name": name, "mimeType": "text/csv", "buffer": text.encode()}
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_into(contract: Contract) -> datetime:
+    """100 days into the contract's term: its first two months and its first quarter have ended."""
+    return timezone.make_aware(datetime.combine(contract.starts_on + timedelta(days=100), time(10)))
 
 
 # Stages ---------------------------------------------------------------------------------------
@@ -431,6 +458,178 @@ def helen_direct_awards_on_lot_2(story: Story) -> None:
     story.direct_award = contract
 
 
+def dev_sends_the_mi_return(story: Story) -> None:
+    """Dev sends Delta's return for the cleaning call-off's first whole month: a bad file first."""
+    contract = story.direct_award
+    month = next_month(contract.starts_on)
+    day = f"{month:%Y-%m}-15"
+    dev = signed_in(story, "dev")
+    nav(dev, "Contracts")
+    dev.get_by_role("link", name=contract.reference).click()
+    dev.get_by_role("link", name=f"See all spend for {contract.reference}").click()
+    dev.get_by_role("button", name="Send an MI return").click()
+    expect(dev.get_by_role("heading", level=1)).to_have_text("Send a management-information return")
+
+    # An amount in words, an invoice of the month before, another contract's reference: each listed.
+    earlier = month - timedelta(days=1)
+    bad = "\n".join(
+        [
+            MI_HEADER,
+            f",INV-3101,{day},,Daily cleaning,,six thousand,0",
+            f",INV-3102,{earlier:%Y-%m-%d},,Window cleaning,,2500.00,500.00",
+            f"CON-2020-999999,INV-3103,{day},,Deep clean,,100.00,20.00",
+        ]
+    )
+    dev.get_by_label("Month of the return").select_option(f"{month:%Y-%m}")
+    dev.get_by_label("Your return (CSV or XLSX)").set_input_files(csv_file(bad, "delta-return.csv"))
+    assert submit(dev, "Send return").status == 400
+    expect_problem(dev, "The return was refused: it has 3 problems. Nothing of it was saved.")
+    problems = dev.locator("#return-problems tbody tr")
+    expect(problems).to_have_count(3)
+    expect(problems.nth(0).locator("td")).to_have_text(
+        ["2", "amount_excl_vat", "Enter an amount in pounds, like 1250.00"]
+    )
+    expect(problems.nth(1).locator("td")).to_have_text(
+        [
+            "3",
+            "invoice_date",
+            f"The invoice is dated {earlier:%-d %B %Y}: it belongs in the return for {earlier:%B %Y}, "
+            f"not {month:%B %Y}",
+        ]
+    )
+    expect(problems.nth(2).locator("td")).to_have_text(
+        [
+            "4",
+            "contract_reference",
+            f"This return is for {contract.reference}: the line names another contract",
+        ]
+    )
+    assert not MIReturn.objects.filter(contract=contract).exists()
+    assert not SpendRecord.objects.filter(contract=contract).exists()
+
+    good = "\n".join(
+        [
+            MI_HEADER,
+            f",INV-3101,{day},,Daily cleaning,,6000.00,1200.00",
+            f",INV-3102,{day},,Window cleaning,,2500.00,500.00",
+        ]
+    )
+    dev.get_by_label("Month of the return").select_option(f"{month:%Y-%m}")
+    dev.get_by_label("Your return (CSV or XLSX)").set_input_files(csv_file(good, "delta-return.csv"))
+    assert submit(dev, "Send return").status == 302
+    expect_banner(dev, f"Your return for {month:%B %Y} is accepted: 2 lines, £8,500.00 excluding VAT.")
+    assert SpendRecord.objects.filter(contract=contract).count() == 2
+
+
+def helen_sees_the_spend_and_sets_a_kpi(story: Story) -> None:
+    contract = story.direct_award
+    helen = signed_in(story, "helen")
+    nav(helen, "Contracts")
+    helen.get_by_role("link", name=contract.reference).click()
+    expect(helen.locator("#spend-summary")).to_be_visible()
+    expect(summary_value(helen, "Contract value")).to_have_text("£85,000.00 excluding VAT")
+    expect(helen.locator("#spend-to-date")).to_have_text("£8,500.00 excluding VAT (10.0%)")
+    expect(summary_value(helen, "Declared by the supplier")).to_have_text("£8,500.00")
+
+    helen.get_by_role("link", name="KPI report with charts, ratings and feedback").click()
+    expect(helen.locator("#no-kpis")).to_be_visible()
+    helen.get_by_role("link", name="Set a KPI").click()
+    field(helen, "Name").fill(KPI)
+    field(helen, "How it is measured (optional)").fill("Share of scheduled library cleans done on the day.")
+    field(helen, "Unit").fill("%")
+    field(helen, "Target").fill("98")
+    helen.get_by_role("group", name="How often is it reported?").get_by_label("Monthly", exact=True).check()
+    helen.get_by_role("group", name="Which is better?").get_by_label("Higher is better", exact=True).check()
+    assert submit(helen, "Set the KPI").status == 302
+    expect(helen).to_have_url(re.compile(rf"/performance/contracts/{contract.pk}/$"))
+    expect_banner(helen, f"The KPI ‘{KPI}’ is set.")
+
+
+def dev_reports_two_months(story: Story) -> None:
+    contract = story.direct_award
+    first, second = contract.starts_on, next_month(contract.starts_on)
+    dev = story.pages["dev"]
+    nav(dev, "Contracts")
+    dev.get_by_role("link", name=contract.reference).click()
+    dev.get_by_role("link", name="KPI report with charts").click()
+    report_page = dev.url
+
+    dev.get_by_role("link", name=f"Report a value for {KPI}").click()
+    expect(dev.get_by_role("heading", level=1)).to_have_text(f"Report {KPI}")
+    field(dev, "Period").select_option(label=f"{first:%B %Y}")
+    field(dev, "Value (%)").fill("96.5")
+    field(dev, "Comment (optional)").fill(LATE_MONTH)
+    assert submit(dev, "Send the report").status == 302
+    expect(dev).to_have_url(report_page)
+    expect_banner(dev, f"{KPI} for {first:%B %Y} is reported.")
+
+    # The next month from its row in the table: the period is chosen already.
+    dev.get_by_role("link", name=f"Report {second:%B %Y}", exact=True).click()
+    expect(field(dev, "Period")).to_have_value(f"{second:%Y-%m-%d}")
+    field(dev, "Value (%)").fill("99")
+    assert submit(dev, "Send the report").status == 302
+    expect_banner(dev, f"{KPI} for {second:%B %Y} is reported.")
+    assert sorted(KpiReport.objects.filter(contract=contract).values_list("period_start", "value")) == [
+        (first, Decimal("96.50")),
+        (second, Decimal("99.00")),
+    ]
+
+
+def helen_rates_the_quarter_and_reads_the_report(story: Story) -> None:
+    contract = story.direct_award
+    start = contract.starts_on
+    first, second = start, next_month(start)
+    # The first quarter is cut to the contract's own days: it is named from the month the term began.
+    quarter_ends = date(start.year, (start.month - 1) // 3 * 3 + 3, 1)
+    quarter = f"{start:%B} to {quarter_ends:%B %Y}"
+    helen = story.pages["helen"]
+    helen.reload()
+
+    helen.get_by_role("link", name="Rate performance").click()
+    field(helen, "Period").select_option(label=f"Quarter: {quarter}")
+    helen.get_by_role("group", name="Rating").get_by_label("Approaching target", exact=True).check()
+    field(helen, "Feedback to the supplier").fill(FEEDBACK)
+    assert submit(helen, "Save the rating").status == 302
+    expect_banner(helen, f"Your rating for {quarter} is saved.")
+    rating = helen.locator("#ratings tbody tr").first
+    expect(rating.locator("td").first).to_have_text("Approaching target")
+    expect(rating).to_contain_text(FEEDBACK)
+    assert list(PerformanceRating.objects.filter(contract=contract).values_list("rating", "feedback")) == [
+        ("approaching_target", FEEDBACK)
+    ]
+
+    # The chart, drawn on the server: an image with its name, the target as a line, a point per
+    # reported month (the missed one hollow); the table beside it holds the same figures.
+    section = helen.get_by_role("region", name=KPI)
+    chart = section.locator('svg[role="img"]')
+    expect(chart).to_have_attribute("aria-label", f"{KPI}: {contract.reference}")
+    expect(chart.locator(".app-chart__target")).to_contain_text("Target 98%")
+    expect(chart.locator(".app-chart__series .app-chart__point")).to_have_count(2)
+    expect(chart.locator(".app-chart__series .app-chart__point--missed")).to_have_count(1)
+    table = section.get_by_role("table", name=f"{KPI} by period")
+    rows = table.locator("tbody tr")
+    expect(rows.nth(0).locator("th")).to_have_text(f"{first:%B %Y}")
+    expect(rows.nth(0).locator("td").nth(0)).to_have_text("96.5%")
+    expect(rows.nth(0).locator("td").nth(1)).to_have_text("Missed")
+    expect(rows.nth(0).locator("td").nth(2)).to_contain_text(LATE_MONTH)
+    expect(rows.nth(1).locator("th")).to_have_text(f"{second:%B %Y}")
+    expect(rows.nth(1).locator("td").nth(0)).to_have_text("99%")
+    expect(rows.nth(1).locator("td").nth(1)).to_have_text("Met")
+
+    with helen.expect_download() as download:
+        helen.get_by_role("link", name="Download the KPI report (CSV)").click()
+    assert download.value.suggested_filename == f"{contract.reference}-kpis.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as downloaded:
+        lines = list(csv.DictReader(io.StringIO(downloaded.read())))
+    reported = [
+        (r["Period"], r["Value"], r["Target met"], r["Supplier comment"]) for r in lines if r["Value"]
+    ]
+    assert reported == [
+        (f"{first:%B %Y}", "96.50", "Missed", LATE_MONTH),
+        (f"{second:%B %Y}", "99.00", "Met", ""),
+    ]
+
+
 # The journey ----------------------------------------------------------------------------------
 def test_a_framework_is_let_and_called_off_by_further_competition_and_direct_award(
     new_context, cast, mailoutbox, live_server
@@ -458,6 +657,9 @@ def test_a_framework_is_let_and_called_off_by_further_competition_and_direct_awa
         sam_is_refused(story)
         helen_direct_awards_on_lot_2(story)
 
-        # Later stages are appended here, each a function of the story: spend recorded by MI return
-        # against story.call_off and story.direct_award (a bad file first), then KPIs reported and
-        # the report's charts.
+        # == 100 days into the cleaning call-off: two months and a quarter have ended =============
+        clock.move_to(months_into(story.direct_award))
+        dev_sends_the_mi_return(story)
+        helen_sees_the_spend_and_sets_a_kpi(story)
+        dev_reports_two_months(story)
+        helen_rates_the_quarter_and_reads_the_report(story)
