@@ -18,7 +18,7 @@ from tenderbox.organisations.actions import register_organisation
 from tenderbox.organisations.models import Membership, Organisation, Role
 
 # Contract-portal personas (Fiona at Crown Purchasing, Sam at Southvale, Dev at Delta) and frameworks.
-pytest_plugins = ["tests.framework_fixtures"]
+pytest_plugins = ["tests.framework_fixtures", "tests.ocds_fixtures"]
 
 PASSWORD = "correct horse battery staple"
 TOTP_HEX = "3132333435363738393031323334353637383930"

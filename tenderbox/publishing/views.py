@@ -1,0 +1,127 @@
+"""The public OCDS API under /api/ocds/ (no sign-in: it is open data). Thin: parse, look up through
+packages.py, render JSON. Everything it serves is public by construction (releases.py)."""
+
+from datetime import datetime
+
+from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tenderbox.publishing import packages
+from tenderbox.publishing.export import gzipped_lines
+
+TAGS = {
+    "planning",
+    "planningUpdate",
+    "tender",
+    "tenderAmendment",
+    "tenderUpdate",
+    "tenderCancellation",
+    "award",
+    "awardUpdate",
+    "awardCancellation",
+    "contract",
+    "contractUpdate",
+    "contractAmendment",
+    "implementation",
+    "implementationUpdate",
+    "contractTermination",
+}
+PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
+
+
+def _bad(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _json(data) -> JsonResponse:
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def _process(ocid: str) -> list[dict]:
+    found = packages.releases_for(ocid)
+    if not found:
+        raise Http404(f"No public contracting process has the ocid {ocid}.")
+    return found
+
+
+@require_GET
+def release_package(request, ocid):
+    return _json(packages.release_package(_process(ocid), uri=request.build_absolute_uri()))
+
+
+@require_GET
+def record_package(request, ocid):
+    record = packages.record(_process(ocid))
+    return _json(packages.record_package([record], uri=request.build_absolute_uri()))
+
+
+def _moment(value: str, name: str):
+    """An ISO 8601 date or date-time; a date alone means midnight UTC."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be an ISO 8601 date or date-time, like 2026-12-01, not {value!r}."
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=timezone.UTC)
+    return moment
+
+
+@require_GET
+def release_list(request):
+    """Releases of every public process, oldest process first, filtered by release date (`since`,
+    `until`, inclusive) and `tag`; `page_size` releases a page at most (whole processes), and
+    `links.next` carries the cursor on."""
+    q = request.GET
+    try:
+        since = _moment(q["since"], "since") if q.get("since") else None
+        until = _moment(q["until"], "until") if q.get("until") else None
+    except ValueError as exc:
+        return _bad(str(exc))
+    if since and until and since > until:
+        return _bad("since must not be after until.")
+    tag = q.get("tag", "")
+    if tag and tag not in TAGS:
+        return _bad(f"tag must be one of the OCDS release tags ({', '.join(sorted(TAGS))}), not {tag!r}.")
+    try:
+        size = int(q.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return _bad("page_size must be a whole number.")
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        return _bad(f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+    cursor = q.get("cursor", "")
+    if cursor and not packages.valid_cursor(cursor):
+        return _bad("cursor is not one this API gave: start again without it.")
+
+    def wanted(release) -> bool:
+        moment = datetime.fromisoformat(release["date"])
+        return (
+            (since is None or moment >= since)
+            and (until is None or moment <= until)
+            and (not tag or tag in release["tag"])
+        )
+
+    page, next_cursor = [], None
+    for position, _ocid, made in packages.iter_processes(cursor):
+        page += [r for r in made if wanted(r)]
+        if len(page) >= size:
+            next_cursor = position
+            break
+    package = packages.release_package(page, uri=request.build_absolute_uri())
+    if next_cursor:
+        params = q.copy()
+        params["cursor"] = next_cursor
+        package["links"] = {"next": request.build_absolute_uri("?" + params.urlencode())}
+    return _json(package)
+
+
+@require_GET
+def bulk(request):
+    """Everything, as gzipped JSON lines of release packages (one process a line), streamed."""
+    response = StreamingHttpResponse(
+        gzipped_lines(request.build_absolute_uri()), content_type="application/gzip"
+    )
+    response["Content-Disposition"] = 'attachment; filename="ocds-releases.jsonl.gz"'
+    return response

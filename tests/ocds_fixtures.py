@@ -1,0 +1,148 @@
+"""A published world for the OCDS tests, built through the real actions on 1 December 2026.
+
+- Northshire's grounds procurement (two lots): its deadline moved by an amendment, tenders from
+  Acme (both lots, £150,000 each) and Brightside (lot 1, £120,000), evaluated by Jo, awarded (Acme
+  wins lot 2, Brightside lot 1), contracted after standstill; Acme's contract is then varied.
+- The Facilities framework (let elsewhere) with Acme and Brightside on lot 1 and Delta on lot 2;
+  Brightside is suspended from lot 1 later.
+- A direct-award call-off from lot 2 to Delta; a further competition on lot 1 won by Acme and
+  contracted; and a second further competition still open (private: never published).
+- A cancelled procurement, and a draft (private).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tenderbox.contracts import actions as contracts
+from tenderbox.evaluation import actions as evaluation
+from tenderbox.frameworks import actions as frameworks
+from tenderbox.frameworks.models import Appointment
+from tenderbox.submissions import actions as submissions
+from tenderbox.tenders import actions as tenders
+from tenderbox.tenders.models import Procurement
+from tests.conftest import draft_procurement, pdf_upload, submit_tender
+from tests.framework_fixtures import lots
+
+
+def evaluate(procurement, versions, evaluator, by, marks):
+    assignment = evaluation.assign(procurement, evaluator, by=by)
+    evaluation.declare(assignment, by=evaluator, conflict=False)
+    quality = procurement.criteria.get(kind="quality")
+    for version, value in zip(versions, marks, strict=True):
+        evaluation.score(assignment, version, quality, value=value, justification=f"Evaluator note {value}")
+        evaluation.moderate(version, quality, value=value, reason=f"Moderation note {value}", by=by)
+        for question in procurement.selection_questions.all():
+            evaluation.mark_selection(version, question, passed=True, reason="", by=by)
+
+
+def further_competition(framework, buyer, by, *, title):
+    lot = lots(framework)[0]
+    procurement = frameworks.start_further_competition(
+        lot,
+        authority=buyer,
+        by=by,
+        title=title,
+        description="Mowing and tree care for 12 parks.",
+        value_excl_vat=Decimal("150000.00"),
+        vat=Decimal("30000.00"),
+    )
+    now = timezone.now()
+    Procurement.objects.filter(pk=procurement.pk).update(
+        clarification_deadline=now + timedelta(days=7),
+        submission_deadline=now + timedelta(days=12),
+        expected_award_date=(now + timedelta(days=22)).date(),
+        contract_start=date(2027, 2, 1),
+        contract_end=date(2028, 1, 31),
+    )
+    procurement.refresh_from_db()
+    tenders.add_criterion(procurement, by=by, kind="quality", name="Approach", weight=60)
+    tenders.add_criterion(procurement, by=by, kind="price", name="Price", weight=40)
+    tenders.add_standard_declarations(procurement, by=by)
+    tenders.add_document(procurement, pdf_upload(), title="Call-off specification", by=by)
+    return tenders.publish(procurement, by=by)
+
+
+@pytest.fixture
+def world(framework, northshire, helen, ian, jo, acme, alice, brightside, carol, delta, fiona):
+    """Everything above; time is frozen by the framework fixture and moved on here."""
+    start = timezone.now()
+    # The advertised procurement.
+    parks = tenders.publish(draft_procurement(northshire, ian), by=ian)
+    tenders.amend(
+        parks,
+        by=ian,
+        reason="More time for site visits",
+        summary="Deadline moved by a week.",
+        new_deadline=parks.submission_deadline + timedelta(days=7),
+    )
+    parks.refresh_from_db()
+    lot1, lot2 = parks.lots.all()
+    acme_v = submit_tender(parks, acme, alice, price="150000", quality="Acme secret approach")
+    brightside_v = submit_tender(
+        parks, brightside, carol, price="120000", lots=[lot1], quality="Brightside plan"
+    )
+    with time_machine.travel(parks.submission_deadline + timedelta(seconds=1), tick=False):
+        submissions.approve_opening(parks, by=helen)
+        submissions.approve_opening(parks, by=ian)
+        parks.refresh_from_db()
+        evaluate(parks, [acme_v, brightside_v], jo, ian, [4, 4])
+        parks = evaluation.award(parks, by=ian, winners={})
+    with time_machine.travel(parks.standstill_ends_at + timedelta(seconds=1), tick=False):
+        parks = evaluation.enter_contract(parks, by=ian)
+        acme_contract = parks.contracts.get(supplier=acme)
+    with time_machine.travel(parks.standstill_ends_at + timedelta(days=30), tick=False):
+        contracts.change_contract(
+            acme_contract,
+            by=ian,
+            kind="variation",
+            reason="Two more parks added",
+            new_value=Decimal("170000.00"),
+        )
+    # Framework call-offs, back on 2 December 2026.
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        direct = frameworks.direct_award(
+            lots(framework)[1],
+            authority=northshire,
+            supplier=delta,
+            by=ian,
+            justification="Ranked first on price for the region at appointment.",
+            title="Cleaning of County Hall",
+            description="Daily office cleaning.",
+            value_excl_vat=Decimal("96000.00"),
+            starts_on=date(2027, 1, 1),
+            ends_on=date(2027, 12, 31),
+            delivery_postcode="DL7 8AD",
+            delivery_region="TLE",
+        )
+        won = further_competition(framework, northshire, ian, title="Grounds for Northshire parks")
+        version = submit_tender(won, acme, alice, price="140000", quality="Acme call-off approach")
+    with time_machine.travel(won.submission_deadline + timedelta(seconds=1), tick=False):
+        submissions.approve_opening(won, by=helen)
+        submissions.approve_opening(won, by=ian)
+        won.refresh_from_db()
+        evaluate(won, [version], jo, ian, [4])
+        won = evaluation.award(won, by=ian, winners={})
+    with time_machine.travel(won.standstill_ends_at + timedelta(seconds=1), tick=False):
+        won = evaluation.enter_contract(won, by=ian)
+        frameworks.change_appointment(
+            Appointment.objects.get(supplier=brightside), verb="suspend", by=fiona, reason="Insurance lapsed"
+        )
+        open_competition = further_competition(framework, northshire, ian, title="Secret hedge competition")
+        cancelled = tenders.publish(
+            draft_procurement(northshire, ian, title="Bridge inspection services", lots=0), by=ian
+        )
+        tenders.cancel(cancelled, by=ian, reason="Budget withdrawn")
+        draft = draft_procurement(northshire, ian, title="Draft library refit", lots=0)
+    return {
+        "parks": Procurement.objects.get(pk=parks.pk),
+        "direct": direct,
+        "won": Procurement.objects.get(pk=won.pk),
+        "open_competition": open_competition,
+        "cancelled": Procurement.objects.get(pk=cancelled.pk),
+        "draft": draft,
+        "framework": framework,
+    }
