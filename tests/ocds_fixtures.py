@@ -1,10 +1,11 @@
 """A published world for the OCDS tests, built through the real actions on 1 December 2026.
 
 - Northshire's grounds procurement (two lots): its deadline moved by an amendment, tenders from
-  Acme (both lots, £150,000 each) and Brightside (lot 1, £120,000), evaluated by Jo, awarded (Acme
-  wins lot 2, Brightside lot 1), contracted after standstill; Acme's contract is then varied.
+  Acme (both lots, £150,000 each), Brightside (lot 1, £120,000) and Delta (lot 1, £133,333: a
+  losing price, never published), evaluated by Jo, awarded (Acme wins lot 2, Brightside lot 1),
+  contracted after standstill; Acme's contract is then varied.
 - The Facilities framework (let elsewhere) with Acme and Brightside on lot 1 and Delta on lot 2;
-  Brightside is suspended from lot 1 later.
+  later Brightside is suspended from lot 1 and Delta removed from lot 2.
 - A direct-award call-off from lot 2 to Delta; a further competition on lot 1 won by Acme and
   contracted; and a second further competition still open (private: never published).
 - A cancelled procurement, and a draft (private).
@@ -67,7 +68,7 @@ def further_competition(framework, buyer, by, *, title):
 
 
 @pytest.fixture
-def world(framework, northshire, helen, ian, jo, acme, alice, brightside, carol, delta, fiona):
+def world(framework, northshire, helen, ian, jo, acme, alice, brightside, carol, delta, dev, fiona):
     """Everything above; time is frozen by the framework fixture and moved on here."""
     start = timezone.now()
     # The advertised procurement.
@@ -85,11 +86,12 @@ def world(framework, northshire, helen, ian, jo, acme, alice, brightside, carol,
     brightside_v = submit_tender(
         parks, brightside, carol, price="120000", lots=[lot1], quality="Brightside plan"
     )
+    delta_v = submit_tender(parks, delta, dev, price="133333", lots=[lot1], quality="Delta plan")
     with time_machine.travel(parks.submission_deadline + timedelta(seconds=1), tick=False):
         submissions.approve_opening(parks, by=helen)
         submissions.approve_opening(parks, by=ian)
         parks.refresh_from_db()
-        evaluate(parks, [acme_v, brightside_v], jo, ian, [4, 4])
+        evaluate(parks, [acme_v, brightside_v, delta_v], jo, ian, [4, 4, 4])
         parks = evaluation.award(parks, by=ian, winners={})
     with time_machine.travel(parks.standstill_ends_at + timedelta(seconds=1), tick=False):
         parks = evaluation.enter_contract(parks, by=ian)
@@ -130,6 +132,12 @@ def world(framework, northshire, helen, ian, jo, acme, alice, brightside, carol,
         won = evaluation.enter_contract(won, by=ian)
         frameworks.change_appointment(
             Appointment.objects.get(supplier=brightside), verb="suspend", by=fiona, reason="Insurance lapsed"
+        )
+        frameworks.change_appointment(
+            Appointment.objects.get(supplier=delta),
+            verb="remove",
+            by=fiona,
+            reason="Ceased trading in cleaning",
         )
         open_competition = further_competition(framework, northshire, ian, title="Secret hedge competition")
         cancelled = tenders.publish(

@@ -51,7 +51,8 @@ def party_id(org) -> str:
 
 
 def stamp(moment: datetime) -> str:
-    return timezone.localtime(moment, timezone.UTC).isoformat()
+    """UK time with its offset (GMT or BST): how the UK platforms publish."""
+    return timezone.localtime(moment, UK_TIME).isoformat()
 
 
 def day_start(day) -> str:
@@ -200,6 +201,8 @@ def _procurement_tender(p, *, status: str, deadline, framework=None, competitive
     if framework is not None:
         tender["techniques"] = {"hasFrameworkAgreement": True, "frameworkAgreement": _agreement(framework)}
     if competitive is not None:
+        # A call-off under a framework (techniques extension): by competition or not.
+        tender["techniques"] = {"hasFrameworkAgreement": True}
         tender["competitive"] = competitive
     return tender
 
@@ -469,51 +472,38 @@ def framework_releases(framework) -> list[dict]:
 
 
 def appointment_releases(framework, process: str) -> list[dict]:
-    """One award release per moment suppliers were appointed (an import appoints many at once), and
-    one awardUpdate per suspension, reinstatement or removal: each lists, for every lot, the
-    suppliers on it at that moment (a removed supplier is no longer listed)."""
-    lots = _framework_lots(framework)
-    appointments = [a for lot in lots for a in lot.appointments.all()]
+    """Each appointed supplier is an award on its framework lot. One award release per moment
+    suppliers were appointed (an import appoints many at once); a removal is an awardUpdate that
+    cancels that supplier's award (OCDS 1.1 merges awards and suppliers by id, so a removal must be
+    a status, not a shorter list). A suspended supplier is still appointed, so nothing changes."""
+    appointments = sorted(
+        (a for lot in _framework_lots(framework) for a in lot.appointments.all()), key=lambda a: a.pk
+    )
     moments = {}
     for a in appointments:
-        moments.setdefault((a.appointed_at, "award"), a.pk)
-        if a.status_changed_at:
-            moments.setdefault((a.status_changed_at, "awardUpdate"), a.pk)
+        moments.setdefault((a.appointed_at, "award"), []).append(a)
+        if a.status == "removed" and a.status_changed_at:
+            moments.setdefault((a.status_changed_at, "awardUpdate"), []).append(a)
     out = []
-    for (moment, tag), first_pk in sorted(moments.items(), key=lambda m: (m[0][0], m[1])):
+    for (moment, tag), batch in sorted(moments.items(), key=lambda m: (m[0][0], m[0][1])):
         ps = Parties()
         buyer = ps.add(framework.owner, "buyer", "procuringEntity")
         awards = []
-        for lot in lots:
-            on_lot = [
-                a
-                for a in sorted(lot.appointments.all(), key=lambda a: (a.appointed_at, a.pk))
-                if a.appointed_at <= moment and _status_at(a, moment) != "removed"
-            ]
-            if not on_lot:
-                continue
-            awards.append(
-                {
-                    "id": f"framework-{lot_id(lot.number)}",
-                    "title": f"Lot {lot.number}: {lot.title}",
-                    "status": "active",
-                    "date": stamp(max(a.appointed_at for a in on_lot)),
-                    "suppliers": [ps.add(a.supplier, "supplier") for a in on_lot],
-                    "relatedLots": [lot_id(lot.number)],
-                }
-            )
-        suffix = (
-            f"appointed-{first_pk}" if tag == "award" else f"appointment-{first_pk}-{moment:%Y%m%d%H%M%S}"
-        )
+        for a in batch:
+            award = {
+                "id": f"appointment-{a.pk}",
+                "title": f"Lot {a.lot.number}: {a.lot.title}",
+                "status": "active" if tag == "award" else "cancelled",
+                "date": stamp(a.appointed_at),
+                "suppliers": [ps.add(a.supplier, "supplier")],
+                "relatedLots": [lot_id(a.lot.number)],
+            }
+            if tag == "awardUpdate":
+                award["description"] = "Removed from the framework."
+            awards.append(award)
+        suffix = f"appointed-{batch[0].pk}" if tag == "award" else f"removed-{batch[0].pk}"
         out.append(_release(process, suffix, moment, [tag], ps, buyer=buyer, awards=awards))
     return out
-
-
-def _status_at(appointment, moment) -> str:
-    """The models keep an appointment's latest status change; before it, it was active."""
-    if appointment.status_changed_at and appointment.status_changed_at <= moment:
-        return appointment.status
-    return "active"
 
 
 # Contracts ----------------------------------------------------------------------------------
