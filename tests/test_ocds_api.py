@@ -56,8 +56,9 @@ def test_what_is_not_public_is_not_found(client, world, which):
         "no_local_id": "ocds-tbx000-",
     }[which]
     for kind in ("releases", "records"):
-        response = client.get(f"/api/ocds/{kind}/{target}")
-        assert response.status_code == 404
+        assert get_json(client, f"/api/ocds/{kind}/{target}", status=404) == {
+            "detail": f"No public contracting process has the ocid {target}."
+        }
 
 
 def test_the_list_pages_through_everything_in_order(client, world):
@@ -103,11 +104,11 @@ def test_the_list_filters_by_tag_and_date(client, world):
     ],
 )
 def test_bad_list_parameters_are_refused_clearly(client, world, query, message):
-    assert get_json(client, f"/api/ocds/releases?{query}", status=400) == {"error": message}
+    assert get_json(client, f"/api/ocds/releases?{query}", status=400) == {"detail": message}
 
 
 def test_a_bad_tag_names_the_tags(client, world):
-    error = get_json(client, "/api/ocds/releases?tag=bogus", status=400)["error"]
+    error = get_json(client, "/api/ocds/releases?tag=bogus", status=400)["detail"]
     assert error.startswith("tag must be one of the OCDS release tags (award, awardCancellation,")
     assert error.endswith("not 'bogus'.")
 
@@ -156,3 +157,16 @@ def test_the_export_command_refuses_what_it_cannot_write(db, tmp_path):
         CommandError, match=r"Cannot write .*missing/ocds.jsonl.gz: No such file or directory."
     ):
         call_command("ocds", "export", str(tmp_path / "missing" / "ocds.jsonl.gz"))
+
+
+def test_anonymous_callers_are_limited_per_address(client, world, monkeypatch):
+    from tenderbox.publishing import views
+
+    monkeypatch.setattr(views, "RATE_PER_MINUTE", 3)
+    url = f"/api/ocds/releases/{ocid(world['direct'].reference)}"
+    assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
+    response = client.get(url)
+    assert (response.json(), response["Retry-After"]) == (
+        {"detail": "Too many attempts. Wait 1 minute and try again."},
+        "60",
+    )

@@ -327,3 +327,67 @@ def test_transactions_come_from_the_registered_source_only(world):
         "Delta Services Ltd": ["supplier", "payee"],
     }
     assert [r["tag"] for r in releases(direct.reference)] == [["tender", "award", "contract"]]
+
+
+def test_a_framework_let_on_tenderbox_is_its_procurements_process(
+    opened, northshire, ian, jo, offline, tmp_path
+):
+    from datetime import date, timedelta
+
+    import time_machine
+
+    from tenderbox.evaluation import actions as evaluation
+    from tenderbox.frameworks import actions as frameworks
+    from tenderbox.tenders.models import CpvCode
+    from tests.ocds_fixtures import assert_valid, evaluate, validate
+
+    procurement, acme_v, brightside_v = opened
+    framework = frameworks.create_framework(
+        owner=northshire,
+        by=ian,
+        title="Grounds framework",
+        description="Parks",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2030, 12, 31),
+        procurement=procurement,
+    )
+    for title in ("North", "South"):
+        frameworks.add_lot(
+            framework,
+            by=ian,
+            title=title,
+            scope="Parks",
+            max_value=Decimal("900000"),
+            call_off_method="further_competition",
+            max_suppliers=2,
+            cpv_codes=[CpvCode.objects.get(code="77310000-6")],
+        )
+    frameworks.set_eligibility(framework, by=ian, named=[northshire])
+    framework = frameworks.go_live(framework, by=ian)
+    with time_machine.travel(procurement.opened_at + timedelta(hours=1), tick=False):
+        evaluate(procurement, [acme_v, brightside_v], jo, ian, [4, 3])
+        awarded = evaluation.award(procurement, by=ian, winners={})
+        frameworks.appoint_from_award(framework, by=ian)
+    with time_machine.travel(awarded.standstill_ends_at + timedelta(seconds=1), tick=False):
+        evaluation.enter_contract(awarded, by=ian)
+    made = releases(procurement)
+    assert [r["tag"] for r in made] == [["tender"], ["tenderUpdate"], ["award"], ["award"], ["contract"]]
+    assert made[0]["tender"]["techniques"] == {
+        "hasFrameworkAgreement": True,
+        "frameworkAgreement": {
+            "description": "Parks",
+            "period": {"startDate": "2027-01-01T00:00:00+00:00", "endDate": "2030-12-31T23:59:59+00:00"},
+        },
+    }
+    assert [(a["relatedLots"], a["suppliers"][0]["name"]) for a in made[3]["awards"]] == [
+        (["lot-1"], "Acme Facilities Ltd"),
+        (["lot-1"], "Brightside Cleaning Ltd"),
+        (["lot-2"], "Acme Facilities Ltd"),
+    ]
+    assert "contracts" not in made[4]  # the framework agreement is the contract; call-offs come later
+    assert [o for _, o, _ in packages.iter_processes()] == [ocid(procurement.reference)]
+    package = packages.release_package(made, uri="https://tenderbox.example/")
+    assert_valid(validate(package, tmp_path))
+    assert_valid(
+        validate(packages.record_package([packages.record(made)], uri="https://x.example/"), tmp_path)
+    )

@@ -2,11 +2,14 @@
 packages.py, render JSON. Everything it serves is public by construction (releases.py)."""
 
 from datetime import datetime
+from functools import wraps
 
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from tenderbox.audit.chain import client_ip
+from tenderbox.lib.ratelimit import hit, too_many
 from tenderbox.publishing import packages
 from tenderbox.publishing.export import gzipped_lines
 
@@ -28,32 +31,49 @@ TAGS = {
     "contractTermination",
 }
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
+RATE_PER_MINUTE = 120
 
 
 def _bad(message: str, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+    # The API's error shape (tenderbox/api/urls.py): {"detail": "…"}.
+    return JsonResponse({"detail": message}, status=status)
+
+
+def open_data(view):
+    """GET only, and the API's anonymous limit per address: 120 requests a minute (429 beyond)."""
+
+    @require_GET
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not hit(f"ocds:ip:{client_ip(request)}", RATE_PER_MINUTE, 60):
+            return too_many(request, 60, api=True)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _json(data) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-def _process(ocid: str) -> list[dict]:
+def _not_found(ocid: str) -> JsonResponse:
+    return _bad(f"No public contracting process has the ocid {ocid}.", status=404)
+
+
+@open_data
+def release_package(request, ocid):
     found = packages.releases_for(ocid)
     if not found:
-        raise Http404(f"No public contracting process has the ocid {ocid}.")
-    return found
+        return _not_found(ocid)
+    return _json(packages.release_package(found, uri=request.build_absolute_uri()))
 
 
-@require_GET
-def release_package(request, ocid):
-    return _json(packages.release_package(_process(ocid), uri=request.build_absolute_uri()))
-
-
-@require_GET
+@open_data
 def record_package(request, ocid):
-    record = packages.record(_process(ocid))
-    return _json(packages.record_package([record], uri=request.build_absolute_uri()))
+    found = packages.releases_for(ocid)
+    if not found:
+        return _not_found(ocid)
+    return _json(packages.record_package([packages.record(found)], uri=request.build_absolute_uri()))
 
 
 def _moment(value: str, name: str):
@@ -69,7 +89,7 @@ def _moment(value: str, name: str):
     return moment
 
 
-@require_GET
+@open_data
 def release_list(request):
     """Releases of every public process, oldest process first, filtered by release date (`since`,
     `until`, inclusive) and `tag`; `page_size` releases a page at most (whole processes), and
@@ -117,7 +137,7 @@ def release_list(request):
     return _json(package)
 
 
-@require_GET
+@open_data
 def bulk(request):
     """Everything, as gzipped JSON lines of release packages (one process a line), streamed."""
     response = StreamingHttpResponse(
