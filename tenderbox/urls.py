@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("tenderbox.contracts.urls")),
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
-    path("api/ocds/", include("tenderbox.publishing.urls")),
+    path("", include("tenderbox.publishing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,17 +1,21 @@
-"""The public OCDS API under /api/ocds/ (no sign-in: it is open data). Thin: parse, look up through
-packages.py, render JSON. Everything it serves is public by construction (releases.py)."""
+"""Open data, public without sign-in: the OCDS API under /api/ocds/ and the registers for people
+under /registers/. Thin: parse, look up through packages.py or registers.py, render. Everything they
+serve is public by construction (releases.py, registers.py)."""
 
 from datetime import datetime
 from functools import wraps
 
-from django.http import JsonResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tenderbox.audit.chain import client_ip
 from tenderbox.lib.ratelimit import hit, too_many
-from tenderbox.publishing import packages
+from tenderbox.publishing import packages, registers
 from tenderbox.publishing.export import gzipped_lines
+from tenderbox.publishing.registers import REGISTERS
 
 TAGS = {
     "planning",
@@ -145,3 +149,57 @@ def bulk(request):
     )
     response["Content-Disposition"] = 'attachment; filename="ocds-releases.jsonl.gz"'
     return response
+
+
+# Registers for people ---------------------------------------------------------------------------
+REGISTER_PAGE_SIZE = 50
+
+
+def register_index(request):
+    return render(request, "publishing/registers.html", {"registers": REGISTERS.values()})
+
+
+def register(request, slug):
+    """One register: filters that combine (GET), 50 rows a page, or the whole filtered register as a
+    streamed CSV or JSON download (`?format=csv|json`)."""
+    reg = REGISTERS.get(slug)
+    if reg is None:
+        raise Http404("No such register.")
+    form = reg.form(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    wanted = request.GET.get("format", "")
+    if wanted not in ("", "csv", "json"):
+        return HttpResponseBadRequest("format must be csv or json.", content_type="text/plain")
+    if wanted and not valid:
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(message, content_type="text/plain")
+    rows = reg.rows(form.cleaned_data if form.is_bound and valid else {})
+    if wanted == "csv":
+        response = StreamingHttpResponse(
+            registers.csv_lines(reg, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+        return response
+    if wanted == "json":
+        response = StreamingHttpResponse(registers.json_lines(reg, rows), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+        return response
+    paginator = Paginator(rows if valid else rows.none(), REGISTER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    query = params.urlencode()
+    return render(
+        request,
+        "publishing/register.html",
+        {
+            "register": reg,
+            "form": form,
+            "page": page,
+            "paginator": paginator,
+            "rows": [[c.value(row) for c in reg.columns] for row in page.object_list],
+            "query_string": query,
+        },
+        status=200 if valid else 400,
+    )
