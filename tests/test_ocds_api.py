@@ -170,3 +170,17 @@ def test_anonymous_callers_are_limited_per_address(client, world, monkeypatch):
         {"detail": "Too many attempts. Wait 1 minute and try again."},
         "60",
     )
+
+
+def test_a_narrow_filter_pages_on_without_reading_everything(client, world, monkeypatch):
+    from tenderbox.publishing import views
+
+    monkeypatch.setattr(views, "SCAN_LIMIT", 2)
+    found, url, pages = [], "/api/ocds/releases?tag=tenderCancellation", 0
+    while url:
+        package = get_json(client, url)
+        found += package["releases"]
+        url = package.get("links", {}).get("next")
+        pages += 1
+    assert [r["tag"] for r in found] == [["tenderCancellation"]]
+    assert pages == 3  # five processes, two a page

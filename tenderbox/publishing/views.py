@@ -36,6 +36,7 @@ TAGS = {
 }
 PAGE_SIZE, MAX_PAGE_SIZE = 100, 1000
 RATE_PER_MINUTE = 120
+SCAN_LIMIT = 500
 
 
 def _bad(message: str, status: int = 400) -> JsonResponse:
@@ -96,8 +97,8 @@ def _moment(value: str, name: str):
 @open_data
 def release_list(request):
     """Releases of every public process, oldest process first, filtered by release date (`since`,
-    `until`, inclusive) and `tag`; `page_size` releases a page at most (whole processes), and
-    `links.next` carries the cursor on."""
+    `until`, inclusive) and `tag`; about `page_size` releases a page (whole processes), and
+    `links.next` carries the cursor on. Follow `next` until it is absent: a page may be short."""
     q = request.GET
     try:
         since = _moment(q["since"], "since") if q.get("since") else None
@@ -128,9 +129,11 @@ def release_list(request):
         )
 
     page, next_cursor = [], None
-    for position, _ocid, made in packages.iter_processes(cursor):
+    for scanned, (position, _ocid, made) in enumerate(packages.iter_processes(cursor), start=1):
         page += [r for r in made if wanted(r)]
-        if len(page) >= size:
+        # A page ends when it is full, or after SCAN_LIMIT processes however few matched, so a
+        # narrow filter over a large database answers promptly (with a short page and `next`).
+        if len(page) >= size or scanned >= SCAN_LIMIT:
             next_cursor = position
             break
     package = packages.release_package(page, uri=request.build_absolute_uri())
