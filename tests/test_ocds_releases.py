@@ -363,6 +363,7 @@ def test_a_framework_let_on_tenderbox_is_its_procurements_process(
             cpv_codes=[CpvCode.objects.get(code="77310000-6")],
         )
     frameworks.set_eligibility(framework, by=ian, named=[northshire])
+    assert "techniques" not in releases(procurement)[0]["tender"]  # a draft framework is not published
     framework = frameworks.go_live(framework, by=ian)
     with time_machine.travel(procurement.opened_at + timedelta(hours=1), tick=False):
         evaluate(procurement, [acme_v, brightside_v], jo, ian, [4, 3])

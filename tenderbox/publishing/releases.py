@@ -22,6 +22,7 @@ from datetime import datetime, time
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from tenderbox.publishing import rules
@@ -221,10 +222,13 @@ def _agreement(framework) -> dict:
 
 
 def _framework_of(p):
+    """The framework the procurement let, once it is live: a draft framework's details may still
+    change, so nothing of it is published before."""
     try:
-        return p.framework
-    except Exception:  # RelatedObjectDoesNotExist: it let no framework
+        framework = p.framework
+    except ObjectDoesNotExist:  # it let no framework
         return None
+    return None if framework.status == "draft" else framework
 
 
 def _amendment(a) -> dict:
@@ -398,7 +402,7 @@ def procurement_releases(p) -> list[dict]:
         out.append(
             _release(process, "cancelled", p.cancelled_at, ["tenderCancellation"], ps, buyer=buyer, tender=t)
         )
-    if framework is not None and framework.status != "draft":
+    if framework is not None:
         out += appointment_releases(framework, process)
     for contract in contracts:
         out += contract_releases(contract, process, related=related)
