@@ -1,5 +1,6 @@
-"""Nothing sealed, draft or private reaches any published output (the API's every door, the bulk
-download and the export), including after a sole trader's erasure: tender content and losing prices,
+"""Nothing sealed, draft or private reaches any published output (the OCDS API's every door, the
+bulk download, the export and the registers with their downloads), including after a sole trader's
+erasure: tender content and losing prices,
 scores and their notes, evaluators and every person's name and address, drafts, further
 competitions not yet awarded, and internal reasons."""
 
@@ -29,6 +30,11 @@ def published_text(client, tmp_path) -> str:
             parts.append(client.get(f"/api/ocds/{kind}/{process}").content.decode())
     bulk = client.get("/api/ocds/bulk/releases.jsonl.gz")
     parts.append(gzip.decompress(b"".join(bulk.streaming_content)).decode())
+    for register in ("contracts", "call-offs", "appointed-suppliers"):
+        parts.append(client.get(f"/registers/{register}/").content.decode())
+        for kind in ("csv", "json"):
+            response = client.get(f"/registers/{register}/?format={kind}")
+            parts.append(b"".join(response.streaming_content).decode())
     call_command("ocds", "export", str(tmp_path / "out.jsonl.gz"), stdout=io.StringIO())
     parts.append(gzip.decompress((tmp_path / "out.jsonl.gz").read_bytes()).decode())
     return "\n".join(parts)
