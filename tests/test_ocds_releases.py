@@ -392,3 +392,40 @@ def test_a_framework_let_on_tenderbox_is_its_procurements_process(
     assert_valid(
         validate(packages.record_package([packages.record(made)], uri="https://x.example/"), tmp_path)
     )
+
+
+@pytest.mark.parametrize(
+    ("procedure", "regime", "expected"),
+    [
+        ("open", "pa23", ("open", "Open procedure (Procurement Act 2023 s.20(2)(a))")),
+        (
+            "competitive_flexible",
+            "pa23",
+            ("selective", "Competitive flexible procedure (Procurement Act 2023 s.20(2)(b))"),
+        ),
+        ("quick_quote", "pa23", ("open", "Below-threshold open competition (Procurement Act 2023 s.84-88)")),
+        (
+            "further_competition",
+            "pa23",
+            ("selective", "Competitive selection process under a framework (Procurement Act 2023 s.46)"),
+        ),
+        ("open", "pcr2015", ("open", "Open procedure (Public Contracts Regulations 2015 reg. 27)")),
+        ("competitive_flexible", "pcr2015", ("selective", "Restricted or negotiated procedure (PCR 2015)")),
+    ],
+)
+def test_each_procedure_maps_to_an_ocds_method(procedure, regime, expected):
+    from tenderbox.publishing import rules
+
+    assert rules.procurement_method(procedure, regime) == expected
+
+
+def test_scale_codes():
+    from tenderbox.publishing import rules
+
+    assert [rules.scale(s, sole_trader=False) for s in ("micro", "sme", "large", "")] == [
+        "micro",
+        "sme",
+        "large",
+        None,
+    ]
+    assert rules.scale("large", sole_trader=True) == "selfEmployed"

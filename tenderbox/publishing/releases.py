@@ -29,8 +29,6 @@ from tenderbox.publishing import rules
 from tenderbox.publishing.sources import transactions_for
 from tenderbox.tenders.rules import UK_TIME
 
-PROCUREMENT, FRAMEWORK, CALL_OFF = "procurement", "framework", "call-off"
-
 
 # Identifiers --------------------------------------------------------------------------------
 def ocid(local_id: str) -> str:
