@@ -90,6 +90,17 @@ def test_the_tender_release_is_the_notice_as_first_published(world):
             },
         }
     ]
+    (document,) = parks.documents.all()
+    assert tender["documents"] == [
+        {
+            "id": str(document.pk),
+            "documentType": "biddingDocuments",
+            "title": "Specification",
+            "url": f"http://127.0.0.1:8000/opportunities/{parks.reference}/documents/{document.pk}",
+            "datePublished": "2026-12-01T10:00:00+00:00",
+            "format": "application/pdf",
+        }
+    ]
     # The amendment release carries the new deadline and the reason.
     assert amended["tender"]["tenderPeriod"]["endDate"] == amendment.new_deadline.astimezone(UTC).isoformat()
     assert amended["tender"]["amendments"] == [
@@ -429,3 +440,20 @@ def test_scale_codes():
         None,
     ]
     assert rules.scale("large", sole_trader=True) == "selfEmployed"
+
+
+def test_a_document_added_by_an_amendment_is_published_from_then(procurement, ian):
+    from tenderbox.tenders import actions as tenders
+    from tests.conftest import pdf_upload
+
+    tenders.amend(
+        procurement,
+        by=ian,
+        reason="Site plans",
+        summary="Plans added.",
+        uploaded=pdf_upload("plans.pdf"),
+        document_title="Site plans",
+    )
+    tender_release, amendment_release = releases(procurement)
+    assert [d["title"] for d in tender_release["tender"]["documents"]] == ["Specification"]
+    assert [d["title"] for d in amendment_release["tender"]["documents"]] == ["Specification", "Site plans"]

@@ -41,6 +41,7 @@ def public_procurements():
             "cpv_codes",
             "lots__cpv_codes",
             "amendments",
+            "documents",
             "awards__lot",
             "awards__procurement",
             "awards__version__response__supplier",

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
 
 from tenderbox.publishing import rules
@@ -229,6 +230,27 @@ def _framework_of(p):
     return None if framework.status == "draft" else framework
 
 
+def _documents(p, as_of=None) -> list[dict]:
+    """The tender documents published by `as_of` (all of them when None): those added to the draft
+    went out with the notice; those added by an amendment, when it was made."""
+    out = []
+    for d in sorted(p.documents.all(), key=lambda d: (d.uploaded_at, d.pk)):
+        published = max(d.uploaded_at, p.published_at)
+        if as_of is not None and published > as_of:
+            continue
+        out.append(
+            {
+                "id": str(d.pk),
+                "documentType": "biddingDocuments",
+                "title": d.title,
+                "url": settings.SITE_URL + reverse("tenders:document", args=[p.reference, d.pk]),
+                "datePublished": stamp(published),
+                "format": d.content_type,
+            }
+        )
+    return out
+
+
 def _amendment(a) -> dict:
     return {
         "id": str(a.pk),
@@ -299,12 +321,18 @@ def procurement_releases(p) -> list[dict]:
         buyer = party_set.add(p.buyer, "buyer", "procuringEntity")
         return party_set, buyer
 
-    def tender(status, deadline, amendments_so_far=()):
+    def tender(status, deadline, amendments_so_far=(), *, as_of=None):
         t = _procurement_tender(
             p, status=status, deadline=deadline, framework=framework, competitive=True if further else None
         )
         if amendments_so_far:
             t["amendments"] = [_amendment(a) for a in amendments_so_far]
+        if not further:
+            # An advertised procurement's documents are public (tenders:document); a further
+            # competition's are for its invited suppliers only.
+            documents = _documents(p, as_of)
+            if documents:
+                t["documents"] = documents
         return t
 
     if not further and p.published_at:
@@ -317,7 +345,7 @@ def procurement_releases(p) -> list[dict]:
                 ["tender"],
                 ps,
                 buyer=buyer,
-                tender=tender("active", first_deadline),
+                tender=tender("active", first_deadline, as_of=p.published_at),
             )
         )
         deadline = first_deadline
@@ -332,7 +360,7 @@ def procurement_releases(p) -> list[dict]:
                     ["tenderAmendment"],
                     ps,
                     buyer=buyer,
-                    tender=tender("active", deadline, amendments[:n]),
+                    tender=tender("active", deadline, amendments[:n], as_of=a.created_at),
                 )
             )
         if p.opened_at:
