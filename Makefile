@@ -64,5 +64,10 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Speed figures on this machine (benchmarks/bench.py; docs/performance.md). CI runs a small SIZE.
+SIZE ?= 10000
+bench: setup
+	$(BIN)/python benchmarks/bench.py --size $(SIZE) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -32,6 +32,21 @@ def format_date(value) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
 
+def privacy_notice_banner(request):
+    from tenderbox.privacy.notices import banner_for
+
+    return banner_for(request) if request is not None else None
+
+
+def static_directory(path: str) -> str:
+    """The URL of a static directory. `static()` names files: in production the manifest storage
+    knows only hashed files and refuses a directory, so GOV.UK's assetPath is built from STATIC_URL
+    (the files under it are served by WhiteNoise by their plain names too)."""
+    from django.conf import settings
+
+    return settings.STATIC_URL.rstrip("/") + "/" + path.strip("/")
+
+
 def environment(**options) -> Environment:
     app_loader = options.pop("loader")
     # The GOV.UK macros import each other as "govuk_frontend_jinja/...": serve them under that name.
@@ -40,11 +55,13 @@ def environment(**options) -> Environment:
     env.globals.update(
         {
             "static": static,
+            "static_directory": static_directory,
             "url": url,
             "get_messages": get_messages,
             "csp_nonce": csp_nonce,
             "region_name": region_name,
             "cookie_choice": current_choice,  # None until the person chooses: the banner asks
+            "privacy_notice_banner": privacy_notice_banner,  # a new privacy notice, until accepted
         }
     )
     env.filters.update({"datetime": format_datetime, "date": format_date})

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "tenderbox.evaluation",
     "tenderbox.frameworks",
     "tenderbox.contracts",
+    "tenderbox.spend",
+    "tenderbox.performance",
     "tenderbox.publishing",
     "tenderbox.portal",
     "tenderbox.api",

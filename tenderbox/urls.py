@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("tenderbox.contracts.urls")),
     path("", include("tenderbox.notifications.urls")),
     path("privacy/", include("tenderbox.privacy.urls")),
+    path("spend/", include("tenderbox.spend.urls")),
+    path("performance/", include("tenderbox.performance.urls")),
     path("", include("tenderbox.publishing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -226,10 +226,13 @@ def test_the_whole_evaluation_through_the_pages(client, opened, jo, ian, helen):
     assert client.post(f"/buying/{procurement.pk}/evaluation/award", {}).status_code == 302
     procurement.refresh_from_db()
     assert procurement.status == "awarded"
-    assert client.post(f"/buying/{procurement.pk}/contract").status_code == 409
+    dates = {"starts_on": "2027-04-01", "ends_on": "2029-03-31"}
+    assert client.post(f"/buying/{procurement.pk}/contract", dates).status_code == 409
     with time_machine.travel(procurement.standstill_ends_at + timedelta(minutes=1), tick=False):
         sign_in(client, ian)
         assert client.get(f"/buying/{procurement.pk}/").status_code == 200
-        assert client.post(f"/buying/{procurement.pk}/contract").status_code == 302
+        refused = client.post(f"/buying/{procurement.pk}/contract", {"starts_on": "2027-04-01"})
+        assert refused.status_code == 400 and "Enter the contract end date" in refused.content.decode()
+        assert client.post(f"/buying/{procurement.pk}/contract", dates).status_code == 302
     procurement.refresh_from_db()
     assert procurement.status == "contracted"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from tenderbox.audit.models import AuditEvent
 from tenderbox.contracts.models import Contract
@@ -338,3 +339,43 @@ def test_the_highest_ranked_tenders_are_appointed_from_the_award(
     with time_machine.travel(awarded.standstill_ends_at + timedelta(seconds=1), tick=False):
         evaluation.enter_contract(awarded, by=ian)
     assert Contract.objects.count() == 0  # the framework agreement is the contract; call-offs come later
+
+
+def test_a_framework_going_live_late_in_its_term_warns_at_once(
+    crown, fiona, time_machine, commit, mailoutbox
+):
+    time_machine.move_to("2028-05-11 10:00:00+01:00", tick=False)
+    framework = actions.go_live(draft_framework(crown, fiona), by=fiona)
+    assert framework.next_transition_at <= timezone.now()
+    with commit():
+        actions.apply_due_transitions()
+    assert sorted(ExpiryWarning.objects.values_list("days", flat=True)) == [30, 90]
+    assert [m.subject for m in mailoutbox] == [f"{framework.reference} ends on 31 May 2028"]
+
+
+def test_the_framework_pages_render_for_the_public_the_owner_and_an_eligible_buyer(
+    client, framework, fiona, ian, northshire, delta
+):
+    from tests.conftest import sign_in
+
+    public = client.get(f"/frameworks/{framework.reference}/")
+    text = public.content.decode()
+    assert public.status_code == 200
+    assert (
+        "Local authority" in text
+        and "Delta Services Ltd" in text
+        and "Start a further competition" not in text
+    )
+    assert client.get("/frameworks/").status_code == 200
+    sign_in(client, ian)
+    text = client.get(f"/frameworks/{framework.reference}/").content.decode()
+    assert "Start a further competition on lot 1" in text and "Direct award on lot 2" in text
+    assert "Direct award on lot 1" not in text
+    contract = direct(framework, northshire, delta, ian)
+    page = client.get(f"/contracts/{contract.pk}/")
+    assert page.status_code == 200
+    assert "Spend to date" in page.content.decode()  # the spend app's section
+    assert "KPIs and performance" in page.content.decode()  # the performance app's section
+    sign_in(client, fiona)
+    assert client.get(f"/managing/frameworks/{framework.pk}/").status_code == 200
+    assert client.get(f"/contracts/{contract.pk}/").status_code == 200

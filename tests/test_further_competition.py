@@ -204,3 +204,11 @@ def test_no_call_off_is_made_once_the_framework_has_expired(
     awarded.refresh_from_db()
     assert awarded.status == "awarded"
     assert Contract.objects.count() == 0
+
+
+def test_the_buyers_page_names_the_framework_and_who_is_invited(client, competition, framework, ian):
+    sign_in(client, ian)
+    text = client.get(f"/buying/{competition.pk}/").content.decode()
+    assert "A further competition under lot 1 (Grounds maintenance) of" in text
+    assert "invited suppliers:\n  Acme Facilities Ltd." in text
+    assert "The page invited suppliers see" in text and "Public page" not in text

@@ -48,7 +48,7 @@ def test_the_privacy_page_lists_the_processors(client, db):
         agreement_in_place=True,
     )
     page = client.get("/privacy").content.decode()
-    assert "Example Hosting Ltd: Hosting (All portal data; UK)" in page
+    assert "Example Hosting Ltd: Hosting (All portal data; processed in UK)" in page
 
 
 def test_a_breach_report_is_due_within_72_hours(alice):

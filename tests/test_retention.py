@@ -612,16 +612,17 @@ def test_the_command_applies_and_prints_the_counts(db):
     text = out.getvalue()
     assert f"Retention run #{RetentionRun.objects.get().pk}" in text
     row = next(line for line in text.splitlines() if "accounts_never_used" in line)
-    assert row.split("│")[1:-1] == [
-        " accounts_never_used        ",
-        " account_unused    ",
-        " anonymised ",
-        "    0 ",
-        "      1 ",
-        "      0 ",
-        "     0 ",
-        "    0 ",
-        "    0 ",
+    # Stripped: the columns widen with the longest rule name of any policy.
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == [
+        "accounts_never_used",
+        "account_unused",
+        "anonymised",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
     ]
 
 

@@ -22,6 +22,7 @@ from tenderbox.audit.chain import client_ip, record
 from tenderbox.lib.errors import Conflict, DomainError
 from tenderbox.notifications.actions import send_email
 from tenderbox.privacy.actions import give_marketing_consent
+from tenderbox.privacy.notices import accept_at_sign_up, current_version_label
 
 User = get_user_model()
 VERIFY_SALT = "tenderbox.accounts.verify-email"
@@ -44,10 +45,11 @@ def sign_up(
             full_name=full_name.strip(),
             phone=phone.strip(),
             adult_declared_at=now,
-            privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+            privacy_notice_version=current_version_label(),
             email_verified_at=now if verified else None,
         )
         record("user.signed_up", actor=user, obj=user, request=request)
+        accept_at_sign_up(user)
         screen_signup(user, ip=client_ip(request), organisation=organisation, request=request)
         if marketing:
             give_marketing_consent(user, source="sign-up form", request=request)

@@ -19,8 +19,12 @@ def contract_list(request):
 
 
 def contract_sections(contract: Contract, user) -> list[tuple[str, dict]]:
-    """Sections other apps add to the contract page (spend, KPIs), each a partial and its context."""
-    return []
+    """Sections other apps add to the contract page (spend, KPIs), each a partial and its context,
+    each deciding itself who may see it."""
+    from tenderbox.performance.views import contract_section as kpi_section
+    from tenderbox.spend.views import contract_section as spend_section
+
+    return [*spend_section(contract, user), *kpi_section(contract, user)]
 
 
 @login_required

@@ -2,6 +2,7 @@
 assignments after declaring no conflict; marking, moderation and award are for the authority's buyers."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
@@ -230,10 +231,15 @@ def award(request, procurement_id: int, body: AwardIn):
 
 
 @router.post("/procurements/{procurement_id}/contract", response=dict, tags=["buying"])
-def enter_contract(request, procurement_id: int):
+def enter_contract(request, procurement_id: int, starts_on: date | None = None, ends_on: date | None = None):
+    """After standstill. The contract's dates default to the procurement's expected ones."""
     request.auth.require_write()
     procurement = actions.enter_contract(
-        _buyer_procurement(request, procurement_id), by=request.auth.user, request=request
+        _buyer_procurement(request, procurement_id),
+        by=request.auth.user,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        request=request,
     )
     return {"status": procurement.status, "contracted_at": procurement.contracted_at}
 

@@ -88,3 +88,25 @@ class AwardForm(forms.Form):
     tie_break_reason = forms.CharField(
         label="How a tie at the top was decided (only if there is one)", widget=forms.Textarea, required=False
     )
+
+
+class ContractDatesForm(GovukForm):
+    """The dates of the contract entered into: the procurement's expected dates are offered, and the
+    buyer confirms or corrects them (a contract cannot be recorded without its term)."""
+
+    starts_on = forms.DateField(
+        label="Contract start date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the contract start date", "invalid": "Enter a real start date"},
+    )
+    ends_on = forms.DateField(
+        label="Contract end date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Enter the contract end date", "invalid": "Enter a real end date"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "The contract must end on or after the day it starts")
+        return data

@@ -4,10 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tenderbox.evaluation import access, actions
-from tenderbox.evaluation.forms import AwardForm, DeclarationForm, ModerationForm, ScoresForm, SelectionForm
+from tenderbox.evaluation.forms import (
+    AwardForm,
+    ContractDatesForm,
+    DeclarationForm,
+    ModerationForm,
+    ScoresForm,
+    SelectionForm,
+)
 from tenderbox.evaluation.models import AssessmentSummary, Assignment, ModeratedScore, Score, SelectionMark
 from tenderbox.lib.errors import DomainError
 from tenderbox.lib.views import posted, render_form
@@ -235,12 +242,30 @@ def award(request, procurement_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enter_contract(request, procurement_id):
+    """Confirm the contract's dates (the expected ones offered) and enter into it after standstill."""
     procurement = tender_access.get_procurement_for_buyer(request.user, procurement_id)
-    actions.enter_contract(procurement, by=request.user, request=request)
-    messages.success(request, "The contract is entered into and the contract details notice is published.")
-    return redirect("tenders:manage", procurement.pk)
+    initial = {"starts_on": procurement.contract_start, "ends_on": procurement.contract_end}
+    form = ContractDatesForm(posted(request), initial=initial)
+    context = {
+        "form": form,
+        "title": "Enter into the contract",
+        "caption": f"{procurement.reference} {procurement.title}",
+        "button": "Enter into the contract",
+        "back": f"/buying/{procurement.pk}/",
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.enter_contract(procurement, by=request.user, request=request, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "form_page.html", context, status=exc.status)
+        messages.success(
+            request, "The contract is entered into and the contract details notice is published."
+        )
+        return redirect("tenders:manage", procurement.pk)
+    return render_form(request, "form_page.html", context, invalid=bool(form.errors))
 
 
 # Suppliers ----------------------------------------------------------------------------------

@@ -176,14 +176,12 @@ def add_document(framework: Framework, uploaded, *, title: str, by, request=None
 
 
 def _next_check(framework: Framework, today) -> object:
-    """The next moment the clock must act: the next expiry warning still to send, or the expiry."""
+    """The next moment the clock must act: the next expiry warning still to send (at once if its day
+    has come, as when a framework goes live or is extended late in its term), or else the expiry."""
     for days in sorted(rules.EXPIRY_WARNING_DAYS, reverse=True):
         day = framework.ends_on - timedelta(days=days)
-        if (
-            day >= today
-            and not framework.expiry_warnings.filter(ends_on=framework.ends_on, days=days).exists()
-        ):
-            return end_moment(day - timedelta(days=1))  # the start of that day, UK time
+        if not framework.expiry_warnings.filter(ends_on=framework.ends_on, days=days).exists():
+            return end_moment(max(day, today) - timedelta(days=1))  # the start of that day, UK time
     return end_moment(framework.ends_on)
 
 
@@ -350,7 +348,8 @@ class ImportRefused(DomainError):
     """An import file with problems: nothing of it was saved."""
 
     def __init__(self, problems: list[RowProblem]):
-        super().__init__(f"The file was not imported: {len(problems)} problem(s) found. Nothing was saved.")
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"The file was not imported: {count} found. Nothing was saved.")
         self.problems = problems
 
 

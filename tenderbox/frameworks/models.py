@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tenderbox.frameworks import rules
 from tenderbox.lib.errors import Conflict
+from tenderbox.organisations.models import Organisation
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -151,7 +152,10 @@ class EligibilityRule(models.Model):
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="eligibility_rules")
     authority_type = models.CharField(
-        max_length=30, blank=True, help_text="Kind of authority (empty: any kind)."
+        max_length=30,
+        blank=True,
+        choices=Organisation.AuthorityType.choices,
+        help_text="Kind of authority (empty: any kind).",
     )
     region = models.CharField(max_length=3, blank=True, help_text="ITL1 region (empty: anywhere).")
 

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tenderbox.frameworks import access, actions, forms
+from tenderbox.frameworks import access, actions, forms, rules
 from tenderbox.frameworks.models import Appointment, Framework
-from tenderbox.lib.errors import DomainError
+from tenderbox.lib.errors import Conflict, DomainError
 from tenderbox.lib.views import posted, render_form, uploaded
 from tenderbox.tenders.access import buyer_memberships
 
@@ -18,7 +19,9 @@ from tenderbox.tenders.access import buyer_memberships
 # Public -------------------------------------------------------------------------------------
 def framework_list(request):
     frameworks = Framework.objects.public().select_related("owner").order_by("-starts_on")
-    return render(request, "frameworks/list.html", {"frameworks": frameworks})
+    # An authority's buyers set up and run their own frameworks from here.
+    is_buyer = buyer_memberships(request.user).exists()
+    return render(request, "frameworks/list.html", {"frameworks": frameworks, "is_buyer": is_buyer})
 
 
 def framework_page(request, reference):
@@ -31,11 +34,10 @@ def framework_page(request, reference):
         .select_related("supplier", "lot")
         .order_by("lot__number", "supplier__name")
     )
-    eligible = [
-        m.organisation
-        for m in buyer_memberships(request.user)
-        if actions.is_eligible(framework, m.organisation)
-    ]
+    authorities = [m.organisation for m in buyer_memberships(request.user)]
+    eligible = [a for a in authorities if actions.is_eligible(framework, a)]
+    # A buyer whose authority may not use it is told so, rather than left looking for the buttons.
+    ineligible = [a for a in authorities if a not in eligible]
     return render(
         request,
         "frameworks/public.html",
@@ -45,6 +47,7 @@ def framework_page(request, reference):
             "appointments": appointments,
             "documents": framework.documents.all(),
             "eligible_authorities": eligible,
+            "ineligible_authorities": ineligible,
             "rules": framework.eligibility_rules.all(),
             "named": framework.named_authorities.all(),
         },
@@ -92,6 +95,7 @@ def new_framework(request, org_id):
         except DomainError as exc:
             form.add_error(None, exc.message)
             return render(request, "form_page.html", context, status=exc.status)
+        messages.success(request, f"Draft {framework.reference} saved.")
         return redirect("frameworks:manage", framework.pk)
     return render_form(request, "form_page.html", context, invalid=bool(form.errors))
 
@@ -147,7 +151,7 @@ def _owner_form(request, framework_id, form_class, *, title, button, apply, intr
             apply(framework, form)
         except actions.ImportRefused as exc:
             context["problems"] = exc.problems
-            form.add_error(None, exc.message)
+            form.add_error("file", exc.message)  # the summary links to the file to choose again
             return render(request, "frameworks/import.html", context, status=400)
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -163,7 +167,8 @@ def add_lot(request, framework_id):
     def apply(framework, form):
         data = dict(form.cleaned_data)
         code = data.pop("cpv_code")
-        actions.add_lot(framework, by=request.user, cpv_codes=[code], request=request, **data)
+        lot = actions.add_lot(framework, by=request.user, cpv_codes=[code], request=request, **data)
+        messages.success(request, f"{lot.title} added as lot {lot.number}.")
 
     return _owner_form(request, framework_id, forms.LotForm, title="Add a lot", button="Add lot", apply=apply)
 
@@ -224,7 +229,7 @@ def import_suppliers(request, framework_id):
         made = actions.import_appointments(
             framework, data, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
-        messages.success(request, f"{len(made)} appointment(s) imported.")
+        messages.success(request, f"{len(made)} supplier{pluralize(len(made))} appointed.")
 
     return _owner_form(
         request,
@@ -253,7 +258,7 @@ def go_live(request, framework_id):
 def appoint_from_award(request, framework_id):
     framework = access.get_framework_for_owner(request.user, framework_id)
     made = actions.appoint_from_award(framework, by=request.user, request=request)
-    messages.success(request, f"{len(made)} supplier(s) appointed from the award.")
+    messages.success(request, f"{len(made)} supplier{pluralize(len(made))} appointed from the award.")
     return redirect("frameworks:manage", framework.pk)
 
 
@@ -265,11 +270,21 @@ def change_appointment(request, framework_id, appointment_id, verb):
         from django.http import Http404
 
         raise Http404("No such action.")
+    # A move the appointment cannot make is refused before the reason is asked for (409).
+    target = {"suspend": "suspended", "reinstate": "active", "remove": "removed"}[verb]
+    if target not in Appointment.TRANSITIONS[Appointment.Status(appointment.status)]:
+        now = {"active": "active on", "suspended": "suspended from", "removed": "removed from"}
+        raise Conflict(
+            f"{appointment.supplier.name} is {now[appointment.status]} lot {appointment.lot.number}, "
+            f"so it cannot be {'reinstated' if verb == 'reinstate' else target}."
+        )
 
     def apply(framework, form):
         actions.change_appointment(
             appointment, verb=verb, by=request.user, reason=form.cleaned_data["reason"], request=request
         )
+        done = {"suspend": "suspended from", "reinstate": "reinstated on", "remove": "removed from"}[verb]
+        messages.success(request, f"{appointment.supplier.name} is {done} lot {appointment.lot.number}.")
 
     return _owner_form(
         request,
@@ -303,6 +318,9 @@ def extend(request, framework_id):
 @require_http_methods(["GET", "POST"])
 def start_competition(request, org_id, lot_id):
     authority, lot = access.get_lot_for_call_off(request.user, org_id, lot_id)
+    # Refused before the form is filled in, not after: a lot without this route, a framework not yet
+    # in its term or expired (409 with the reason, by the portal's DomainError page).
+    actions.check_call_off(lot, authority, route=rules.FURTHER_COMPETITION)
     form = forms.CompetitionForm(posted(request))
     context = {
         "form": form,
@@ -332,6 +350,7 @@ def start_competition(request, org_id, lot_id):
 @require_http_methods(["GET", "POST"])
 def direct_award(request, org_id, lot_id):
     authority, lot = access.get_lot_for_call_off(request.user, org_id, lot_id)
+    actions.check_call_off(lot, authority, route=rules.DIRECT_AWARD)
     form = forms.DirectAwardForm(
         posted(request),
         lot=lot,
@@ -342,8 +361,7 @@ def direct_award(request, org_id, lot_id):
         "title": f"Direct award under lot {lot.number}",
         "caption": f"{lot.framework.reference} {lot.framework.title}: {lot.title}",
         "button": "Award the call-off contract",
-        "intro": "The framework's direct-award criteria: "
-        + (lot.direct_award_criteria or "none: this lot does not allow direct award."),
+        "intro": f"The framework's direct-award criteria: {lot.direct_award_criteria}",
         "back": f"/frameworks/{lot.framework.reference}/",
     }
     if request.method == "POST" and form.is_valid():

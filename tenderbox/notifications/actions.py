@@ -10,7 +10,9 @@ def send_email(
     *, to: str, subject: str, template: str, context: dict, purpose: str, user=None, unsubscribe_url: str = ""
 ) -> Message:
     from tenderbox.notifications.tasks import deliver_message
+    from tenderbox.privacy.register import purpose as register_entry
 
+    register_entry(purpose)  # every email names its entry in the legal-basis register (KeyError if not)
     if user is None:
         user = get_user_model().objects.filter(email__iexact=to).first()
     body = render_to_string(template, context, using="django")

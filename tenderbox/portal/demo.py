@@ -329,7 +329,129 @@ def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000
         created += size
         if progress:
             progress(size)
-    return {"procurements": n, "buyers": len(buyers), "suppliers": len(suppliers)}
+    frameworks, call_offs = _scale_frameworks(max(1, n // 500), max(2, n // 5), buyers, suppliers, rng, batch)
+    return {
+        "procurements": n,
+        "buyers": len(buyers),
+        "suppliers": len(suppliers),
+        "frameworks": frameworks,
+        "call_offs": call_offs,
+    }
+
+
+def _scale_frameworks(count: int, call_offs: int, buyers, suppliers, rng, batch: int) -> tuple[int, int]:
+    """`count` live frameworks (one per 500 procurements) of 2-4 lots, each lot with 3-12 appointed
+    suppliers, open to every kind of authority; and `call_offs` direct-award call-off contracts
+    spread over their lots (one per 5 procurements), within each lot's maximum value."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from tenderbox.contracts.models import Contract
+    from tenderbox.frameworks.models import Appointment, EligibilityRule, Framework, FrameworkLot
+
+    codes = getattr(_scale_procurements, "codes", None) or _cpv_codes()
+    today = timezone.localdate()
+    year = today.year
+    start = Framework.objects.filter(reference__startswith=f"FW-{year}-").count()
+    owners = rng.sample(buyers, k=min(len(buyers), count)) * (count // max(1, len(buyers)) + 1)
+    frameworks = []
+    for i in range(count):
+        owner_id, user_id = owners[i]
+        starts = today - timedelta(days=rng.randint(30, 700))
+        ends = starts + timedelta(days=rng.choice([730, 1095, 1460]) - 1)
+        code, description = rng.choice(codes)
+        frameworks.append(
+            Framework(
+                owner_id=owner_id,
+                reference=f"FW-{year}-{start + i + 1:04d}",
+                title=f"{description} framework"[:200],
+                description=f"National framework for {description.lower()}.",
+                starts_on=starts,
+                ends_on=ends,
+                original_ends_on=ends,
+                fee_rate=rng.choice([None, Decimal("0.5"), Decimal("1.0"), Decimal("1.5")]),
+                created_by_id=user_id,
+                status=Framework.Status.LIVE if ends >= today else Framework.Status.EXPIRED,
+                went_live_at=timezone.now(),
+                went_live_by_id=user_id,
+            )
+        )
+    with transaction.atomic():
+        frameworks = Framework.objects.bulk_create(frameworks)
+        EligibilityRule.objects.bulk_create(EligibilityRule(framework=f) for f in frameworks)
+        lots = FrameworkLot.objects.bulk_create(
+            FrameworkLot(
+                framework=f,
+                number=n,
+                title=f"Lot {n}",
+                scope=f"Lot {n} of {f.title}",
+                max_value=Decimal(rng.randint(2, 40) * 1_000_000),
+                call_off_method=rng.choice(["further_competition", "direct_award", "both"]),
+                direct_award_criteria="Ranked first on price for the region at appointment.",
+            )
+            for f in frameworks
+            for n in range(1, rng.randint(2, 4) + 1)
+        )
+        FrameworkLot.cpv_codes.through.objects.bulk_create(
+            FrameworkLot.cpv_codes.through(frameworklot_id=lot.pk, cpvcode_id=rng.choice(codes)[0])
+            for lot in lots
+        )
+        appointed = {}
+        appointments = []
+        for lot in lots:
+            chosen = rng.sample(suppliers, k=min(len(suppliers), rng.randint(3, 12)))
+            appointed[lot.pk] = [supplier_id for supplier_id, _ in chosen]
+            appointments += [
+                Appointment(
+                    lot=lot,
+                    supplier_id=supplier_id,
+                    source=Appointment.Source.IMPORT,
+                    appointed_by_id=lot.framework.created_by_id,
+                )
+                for supplier_id, _ in chosen
+            ]
+        Appointment.objects.bulk_create(appointments)
+    live = [lot for lot in lots if lot.framework.status == Framework.Status.LIVE] or lots
+    last = Contract.objects.filter(reference__startswith=f"CON-{year}-").order_by("-reference").first()
+    number = int(last.reference.rsplit("-", 1)[1]) if last else 0
+    towns = {region: postcode for _, postcode, region in TOWNS}
+    made = 0
+    while made < call_offs:
+        rows = []
+        for _ in range(min(batch, call_offs - made)):
+            number += 1
+            lot = rng.choice(live)
+            buyer_id, user_id = rng.choice(buyers)
+            value = Decimal(int(rng.lognormvariate(10.5, 1.0))).quantize(Decimal("1")) + 1
+            begins = max(lot.framework.starts_on, today - timedelta(days=rng.randint(0, 600)))
+            region = rng.choice(list(towns))
+            rows.append(
+                Contract(
+                    reference=f"CON-{year}-{number:06d}",
+                    buyer_id=buyer_id,
+                    supplier_id=rng.choice(appointed[lot.pk]),
+                    framework_id=lot.framework_id,
+                    framework_lot=lot,
+                    route=Contract.Route.DIRECT_AWARD,
+                    justification="Ranked first on price for the region at appointment.",
+                    title=f"Call-off under {lot.framework.reference} lot {lot.number}",
+                    description=lot.scope,
+                    category=rng.choice(["goods", "services", "works"]),
+                    value_excl_vat=value,
+                    original_value_excl_vat=value,
+                    starts_on=begins,
+                    ends_on=begins + timedelta(days=rng.choice([364, 729])),
+                    original_ends_on=begins + timedelta(days=rng.choice([364, 729])),
+                    delivery_postcode=towns[region],
+                    delivery_region=region,
+                    awarded_by_id=user_id,
+                )
+            )
+        for row in rows:
+            row.original_ends_on = row.ends_on
+        Contract.objects.bulk_create(rows)
+        made += len(rows)
+    return len(frameworks), made
 
 
 def _scale_organisations(count: int, kind: str, rng, batch: int) -> list[tuple[int, int]]:

@@ -12,10 +12,6 @@ from django.views.decorators.http import require_http_methods
 from tenderbox.analytics import consent
 from tenderbox.analytics.forms import CookieChoiceForm
 from tenderbox.lib.views import posted, render_form, safe_next, same_origin_or_csrf_token
-from tenderbox.privacy.map import Category, privacy_map
-from tenderbox.privacy.models import Processor
-from tenderbox.privacy.register import PURPOSES
-from tenderbox.privacy.retention import RULES
 
 
 def home(request):
@@ -23,21 +19,10 @@ def home(request):
 
 
 def privacy(request):
-    pmap = privacy_map()
-    categories = sorted({str(f.category) for f in pmap.personal})
-    return render(
-        request,
-        "portal/privacy.html",
-        {
-            "purposes": PURPOSES.values(),
-            "rules": RULES.values(),
-            "categories": categories,
-            "category_enum": Category,
-            "notice_version": settings.PRIVACY_NOTICE_VERSION,
-            "privacy_email": settings.PRIVACY_OFFICER_EMAIL,
-            "processors": Processor.objects.all(),
-        },
-    )
+    """The privacy notice in effect (privacy/notice_views.py renders it and its versions)."""
+    from tenderbox.privacy.notice_views import current
+
+    return current(request)
 
 
 @require_http_methods(["GET", "POST"])

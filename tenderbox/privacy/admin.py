@@ -9,7 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from tenderbox.lib.errors import DomainError
-from tenderbox.privacy import retention_engine
+from tenderbox.privacy import (
+    notice_admin,  # noqa: F401 - registers the privacy notice's admin pages
+    retention_engine,
+)
 from tenderbox.privacy.holds import lift_legal_hold, place_legal_hold
 from tenderbox.privacy.models import Breach, Complaint, LegalHold, Processor, RetentionCursor, RetentionRun
 
@@ -121,6 +124,31 @@ class ProcessorAdmin(admin.ModelAdmin):
     """The register of processors; the public privacy page renders it."""
 
     list_display = ["name", "service", "location", "due_diligence_on", "agreement_in_place"]
+    change_list_template = "admin/privacy/processor/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.register_view)
+        return [
+            path("register-of-processing/", view, name="privacy_register_of_processing"),
+            *super().get_urls(),
+        ]
+
+    def register_view(self, request):
+        """The privacy officer's register of processing (Art. 30), with the processors from the database."""
+        from tenderbox.privacy import processing_register
+
+        if not self.has_view_permission(request):
+            raise DjangoPermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Register of processing activities (UK GDPR Art. 30)",
+            "controller": processing_register.controller(),
+            "activities": processing_register.activities(),
+            "security_measures": processing_register.SECURITY_MEASURES,
+            "processors": Processor.objects.all(),
+        }
+        return TemplateResponse(request, "admin/privacy/register_of_processing.html", context)
 
 
 @admin.register(Breach)

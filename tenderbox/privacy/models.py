@@ -356,3 +356,11 @@ class Complaint(models.Model):
         from datetime import timedelta
 
         return self.received_at + timedelta(days=30)
+
+
+# Privacy notice versions live in their own module; imported here so Django finds the models.
+from tenderbox.privacy.notice_models import (  # noqa: E402, F401
+    NoticeAcknowledgement,
+    NoticeSection,
+    NoticeVersion,
+)

@@ -121,3 +121,30 @@ NOT_PERSONAL = {
     "people_told_at actions_taken",
     "privacy.Complaint": "id status acknowledged_at closed_at",
 }
+
+# Privacy notice versions (privacy/notice_models.py): who was emailed, saw and accepted which version.
+PERSONAL += [
+    *fields(
+        "privacy.NoticeAcknowledgement",
+        "user emailed_at seen_at accepted_at accepted_via",
+        C.ACCOUNT,
+        ("privacy_rights",),
+        "account_unused",
+        erasure=E.DELETE,
+        note="Which version of the privacy notice the person was emailed, shown and accepted, and when.",
+    ),
+    Field(
+        "privacy.NoticeVersion",
+        "published_by",
+        C.LINK,
+        ("privacy_rights",),
+        "notice_versions",
+        erasure=E.FOLLOWS,
+        note="Staff who published the version; points at the account.",
+    ),
+]
+NOT_PERSONAL |= {
+    "privacy.NoticeVersion": "id version summary effective_on published_at emails_done_at",
+    "privacy.NoticeSection": "id notice position key heading body",
+    "privacy.NoticeAcknowledgement": "id notice",
+}

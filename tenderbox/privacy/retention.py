@@ -159,6 +159,14 @@ RULES: dict[str, RetentionRule] = {
             "UK GDPR Art. 17(3)(e) (legal claims); Art. 5(2) (accountability)",
             months=12,
         ),
+        RetentionRule(
+            "notice_versions",
+            "Published versions of the privacy notice are kept while the service runs, so that every past "
+            "version stays readable; who published each stays only as a link to the staff account.",
+            "publication",
+            Kind.EXCEPTION,
+            "UK GDPR Arts. 5(2) and 13; privacy policy 9.1",
+        ),
     ]
 }
 

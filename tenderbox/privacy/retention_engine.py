@@ -44,6 +44,7 @@ from tenderbox.privacy.retention_policies import (
     LiftedHolds,
     OldInvitations,
     Outcome,
+    PaymentBillingContacts,
     Policy,
     StaleNotices,
     TenderSubmissions,
@@ -66,6 +67,7 @@ POLICIES: tuple[Policy, ...] = (
     ExpiredSessions(),
     StaleNotices(),
     LiftedHolds(),
+    PaymentBillingContacts(),
 )
 
 DEFAULT_BATCH = 500

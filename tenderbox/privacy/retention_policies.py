@@ -334,6 +334,27 @@ class StaleNotices(ClockPolicy):
         )
 
 
+class PaymentBillingContacts(ClockPolicy):
+    """A payment's billing contact (name, email): a financial record kept at least 7 years from the
+    payment (policy 4.1.4, a floor that erasure cannot cut short); once the floor has passed nothing
+    requires it, so it is blanked (UK GDPR Art. 5(1)(e)). The payment itself (amount, date,
+    reference) stays as the organisation's accounting record. Spend records hold no personal field
+    but links to accounts, so the spend rule (framework_transactions) needs no job of its own."""
+
+    key = "payment_billing_contacts"
+    rule_key = "fees_and_subscriptions"
+    model_label = "spend.Payment"
+    verb = "blanked"
+    clock_field = "paid_at"
+    clock_event = "the payment"
+    population = ~Q(payer_name="") | ~Q(payer_email="")
+    per_row_events = True
+    hold_fields = {"organisations": ("subscription__organisation_id", "fee_invoice__supplier_id")}
+
+    def apply_batch(self, pks) -> None:
+        self.model.objects.filter(pk__in=pks).update(payer_name="", payer_email="")
+
+
 # Tenders --------------------------------------------------------------------------------------------
 def procurement_floor_until(procurement) -> date | None:
     """The end of the Procurement Act 2023 s.98 floor: 3 years from the contract being entered into or

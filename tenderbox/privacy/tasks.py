@@ -20,3 +20,20 @@ def apply_retention_task() -> dict:
 @db_periodic_task(crontab(hour="3", minute="30"))
 def daily_retention():
     apply_retention_task.enqueue()
+
+
+@task
+def email_notice_change(notice_id: int) -> int:
+    """Queued when staff publish a privacy notice version: email each account holder once."""
+    from tenderbox.privacy.notices import email_account_holders
+
+    return email_account_holders(notice_id)
+
+
+@db_periodic_task(crontab(minute="10"))
+def resume_notice_emails():
+    """Hourly: finish the emailing of any published version a crashed or stopped worker left undone."""
+    from tenderbox.privacy.notice_models import NoticeVersion
+
+    for notice_id in NoticeVersion.objects.filter(emails_done_at=None).values_list("pk", flat=True):
+        email_notice_change.enqueue(notice_id)

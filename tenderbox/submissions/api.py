@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tenderbox.lib.api import validated
 from tenderbox.lib.errors import Conflict
@@ -46,7 +46,8 @@ class ContentIn(Schema):
 
 class SubmitIn(Schema):
     organisation: int | None = None
-    idempotency_key: str
+    # Printable ASCII, as the form's key (a UUID) is: the database refuses some characters (NUL).
+    idempotency_key: str = Field(min_length=1, max_length=64, pattern=r"^[!-~]+$")
 
 
 def _own(request, reference: str, organisation: int | None):

@@ -466,6 +466,9 @@ def test_an_open_procedure_with_two_lots_from_tender_notice_to_contract(new_cont
         ian = signed_in(new_context, IAN)
         ian.goto(f"/buying/{procurement.pk}/")
         expect(ian.get_by_role("main")).to_contain_text("The standstill period ended on")
+        # The expected dates are offered; Ian confirms the start and gives the agreed end.
+        field(ian, "Contract start date").fill("2027-04-01")
+        field(ian, "Contract end date").fill("2029-03-31")
         assert submit(ian, "Enter into the contract").status == 302
         expect_banner(ian, "The contract is entered into and the contract details notice is published.")
         expect(status_of(ian)).to_have_text("Contract entered into")

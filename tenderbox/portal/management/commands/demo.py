@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from tenderbox.performance.demo import load_demo_performance
 from tenderbox.portal.demo import (
     DEMO_PASSWORD,
     DEMO_TOTP_BASE32,
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         rows = load_demo()
         load_demo_procurements()
         load_demo_frameworks()
+        load_demo_performance()
         if scale:
             with Progress(console=console, transient=True, disable=quiet) as progress:
                 task = progress.add_task("Generating procurements", total=scale)
