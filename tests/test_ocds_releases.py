@@ -457,3 +457,42 @@ def test_a_document_added_by_an_amendment_is_published_from_then(procurement, ia
     tender_release, amendment_release = releases(procurement)
     assert [d["title"] for d in tender_release["tender"]["documents"]] == ["Specification"]
     assert [d["title"] for d in amendment_release["tender"]["documents"]] == ["Specification", "Site plans"]
+
+
+def test_spend_recorded_against_a_call_off_is_published_as_transactions(world, ian, offline, tmp_path):
+    from datetime import date
+
+    import time_machine
+
+    from tenderbox.spend.actions import record_spend
+    from tests.ocds_fixtures import assert_valid, validate
+
+    direct = world["direct"]
+    with time_machine.travel("2027-03-01 10:00:00+00:00", tick=False):
+        for number, amount, vat, paid in (
+            ("inv-101", "8000.00", "1600.00", date(2027, 2, 20)),
+            ("cn-7", "-500.00", "-100.00", None),
+        ):
+            record_spend(
+                direct,
+                by=ian,
+                amount_excl_vat=Decimal(amount),
+                vat=Decimal(vat),
+                invoice_date=date(2027, 2, 10),
+                description="Cleaning, February",
+                transaction_number=number,
+                paid_on=paid,
+            )
+    made = releases(direct.reference)
+    assert [(r["tag"], r["date"]) for r in made[1:]] == [
+        (["implementation"], "2027-02-10T12:00:00+00:00"),
+        (["implementation"], "2027-02-20T12:00:00+00:00"),
+    ]
+    assert [
+        (t["id"], t["value"]["amount"])
+        for r in made[1:]
+        for t in r["contracts"][0]["implementation"]["transactions"]
+    ] == [("CN-7", -500), ("INV-101", 8000)]
+    compiled = packages.record(made)["compiledRelease"]
+    assert len(compiled["contracts"][0]["implementation"]["transactions"]) == 2
+    assert_valid(validate(packages.release_package(made, uri="https://x.example/"), tmp_path))
