@@ -18,6 +18,7 @@ from tenderbox.lib.env import (
     env_choice,
     env_int,
     env_list,
+    env_ocds_prefix,
     env_str,
     parse_database_url,
     parse_email_url,
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "tenderbox.contracts",
     "tenderbox.spend",
     "tenderbox.performance",
+    "tenderbox.publishing",
     "tenderbox.portal",
     "tenderbox.api",
 ]
@@ -276,6 +278,11 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Open data (OCDS): every ocid is `<OCDS_PREFIX>-<reference>`. Production uses the prefix the Open
+# Contracting Partnership registered for the deployment; `ocds-tbx000` is a placeholder.
+OCDS_PREFIX = env_ocds_prefix("OCDS_PREFIX", None if PRODUCTION else "ocds-tbx000")
+OCDS_PUBLISHER_NAME = env_str("OCDS_PUBLISHER_NAME", "Tenderbox")
 
 # The privacy notice version shown at sign-up (recorded against each account).
 PRIVACY_NOTICE_VERSION = "2026-11-01"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("privacy/", include("tenderbox.privacy.urls")),
     path("spend/", include("tenderbox.spend.urls")),
     path("performance/", include("tenderbox.performance.urls")),
+    path("", include("tenderbox.publishing.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -234,6 +234,8 @@ PAGES = {
     "portal:health": Page(methods=ANSWERS_POST, anonymous=200),
     "tenders:search": Page(methods=ANSWERS_POST, anonymous=200),
     "tenders:feed": Page(methods=ANSWERS_POST, anonymous=200),
+    "publishing:registers": Page(methods=ANSWERS_POST, anonymous=200),
+    "publishing:register": Page(args=lambda w: {"slug": "contracts"}, methods=ANSWERS_POST, anonymous=200),
     "tenders:opportunity": Page(
         args=lambda w: {"reference": w.published.reference}, methods=ANSWERS_POST, anonymous=200
     ),

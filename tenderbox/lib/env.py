@@ -169,3 +169,22 @@ def development_master_key(var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def env_ocds_prefix(name: str, default: str | None) -> str:
+    """An OCDS ocid prefix: `ocds-` and six lower-case letters or digits, as the Open Contracting
+    Partnership registers them. Required when there is no default (production)."""
+    import re
+
+    value = _raw(name)
+    if value is None:
+        if default is None:
+            raise ConfigError(
+                f"{name} must be set to the deployment's registered OCDS prefix, like ocds-h6vhtk."
+            )
+        return default
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", value):
+        raise ConfigError(
+            f"{name} must be 'ocds-' and six lower-case letters or digits, like ocds-h6vhtk, not {value!r}."
+        )
+    return value
