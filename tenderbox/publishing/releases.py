@@ -1,4 +1,4 @@
-"""OCDS releases built from the models, deterministically (docs/decisions/0010-ocds-publication.md).
+"""OCDS releases built from the models, deterministically (docs/decisions/0011-ocds-publication.md).
 
 A *contracting process* is one ocid. Tenderbox has four kinds:
 - an advertised procurement (`TBX-…`), from its tender notice on: tender, one tenderAmendment per
