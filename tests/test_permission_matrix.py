@@ -76,6 +76,7 @@ class Endpoint:
     right: object = None
     body: Callable | None = None
     multipart: bool = False
+    form: Callable | None = None  # extra multipart fields
     query: dict = field(default_factory=dict)
 
 
@@ -198,6 +199,97 @@ class World:
             self.tokens[user.email.split("@")[0]] = create_token(
                 org, by=user, name="Matrix", scope="write", days=30
             )[1]
+        self._contract_portal()
+
+    def _contract_portal(self):
+        """Northshire owns the live Facilities framework (Acme on both lots, Brightside on lot 1) and a
+        draft one; it calls off lot 2 to Acme (`contract`), with a KPI, Acme's MI return for July 2026
+        and the fee invoice for it. Sam has published the privacy notice."""
+        from datetime import date
+        from decimal import Decimal
+
+        from tenderbox.contracts.actions import let_contract
+        from tenderbox.frameworks import actions as frameworks
+        from tenderbox.frameworks.models import Appointment
+        from tenderbox.performance import actions as performance
+        from tenderbox.privacy.notices import publish_notice
+        from tenderbox.spend import actions as spend
+        from tests.conftest import pdf_upload
+        from tests.framework_fixtures import draft_framework
+        from tests.spend_fixtures import csv_file, line
+
+        self.framework_draft = draft_framework(self.northshire, self.ian, title="Highways")
+        self.framework = draft_framework(self.northshire, self.ian)
+        self.framework_document = frameworks.add_document(
+            self.framework, pdf_upload("terms.pdf"), title="Terms", by=self.ian
+        )
+        frameworks.go_live(self.framework, by=self.ian)
+        frameworks.import_appointments(
+            self.framework,
+            b"lot,companies_house_number\n1,04112233\n1,SC412345\n2,04112233\n",
+            by=self.ian,
+            reason="Award notice FTS-2026-001234",
+        )
+        self.framework.refresh_from_db()
+        self.lot = self.framework.lots.get(number=2)
+        self.appointment = Appointment.objects.get(lot=self.lot, supplier=self.acme)
+        self.contract = let_contract(
+            buyer=self.northshire,
+            supplier=self.acme,
+            by=self.ian,
+            route="direct_award",
+            justification="Ranked first on price for the region.",
+            title="Cleaning of county offices",
+            description="Daily cleaning of 12 offices.",
+            category="services",
+            value_excl_vat=Decimal("200000.00"),
+            starts_on=date(2026, 7, 1),
+            ends_on=date(2027, 6, 30),
+            delivery_postcode="DL7 8AD",
+            delivery_region="TLE",
+            framework_lot=self.lot,
+        )
+        self.kpi = performance.define_kpi(
+            by=self.ian,
+            name="Response time",
+            unit="hours",
+            target=4,
+            period="monthly",
+            direction="lower",
+            contract=self.contract,
+        )
+        self.mi_return = spend.submit_return(
+            supplier=self.acme,
+            by=self.alice,
+            period=date(2026, 7, 1),
+            contract=self.contract,
+            uploaded=csv_file(line(ref=self.contract.reference, invoice_date="2026-07-10")),
+        ).mi_return
+        self.fee_invoice = spend.issue_fee_invoice(self.framework, self.acme, date(2026, 7, 1), by=self.ian)[
+            0
+        ]
+        self.notice = publish_notice(
+            version="2026-12", effective_on=timezone.localdate(), summary="First version.", by=self.sam
+        )
+        from tenderbox.lib.uploads import check_upload
+        from tenderbox.privacy import requests as subject_requests
+
+        self.subject_request = subject_requests.make_request(
+            kind="rectification",
+            details="My surname is misspelt.",
+            user=self.alice,
+            subject_name="Alice Green",
+            subject_email=self.alice.email,
+        )
+        self.represented = subject_requests.make_request(
+            kind="access",
+            subject_name="Oscar Out",
+            subject_email=self.oscar.email,
+            representative_name="Robin",
+            representative_email="robin@agents.example",
+            authority=check_upload(pdf_upload("authority.pdf")),
+        )
+        self.evidence = self.represented.evidence.first()
 
     personas = ("helen", "ian", "jo", "rita", "alice", "bob", "carol", "oscar", "sam")
 
@@ -222,6 +314,13 @@ ANY_SIGNED_IN = NA("anyone signed in may, for themselves")
 # Views that take no form but have no require_GET: a POST gets the same answer as a GET (so the
 # refusals hold for both methods; nothing is written).
 ANSWERS_POST = ("GET", "POST")
+
+CONTRACT = lambda w: {"contract_id": w.contract.pk}  # noqa: E731
+FRAMEWORK = lambda w: {"framework_id": w.framework.pk}  # noqa: E731
+FRAMEWORK_DRAFT = lambda w: {"framework_id": w.framework_draft.pk}  # noqa: E731
+FRAMEWORK_REF = lambda w: {"reference": w.framework.reference}  # noqa: E731
+CALL_OFF = lambda w: {"org_id": w.northshire.pk, "lot_id": w.lot.pk}  # noqa: E731
+SUPPLIER = lambda w: {"supplier_id": w.acme.pk}  # noqa: E731
 
 # Pages ------------------------------------------------------------------------------------------
 PAGES = {
@@ -468,7 +567,11 @@ PAGES = {
     ),
     "evaluation:award": Page(args=OPENED, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
     "evaluation:enter-contract": Page(
-        args=OPENED, methods=("POST",), other=("rita", 404), member=("jo", 403), right=("ian", 409)
+        args=OPENED,
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 200),  # the dates form; entering needs an award and the end of standstill
+        data=lambda w: {"starts_on": "2027-01-04", "ends_on": "2028-01-03"},
     ),
     # An evaluator's pages: their own assignments only (a buyer of the same authority is not the evaluator).
     "evaluation:queue": Page(methods=ANSWERS_POST, right=("jo", 200)),
@@ -483,6 +586,178 @@ PAGES = {
         other=("rita", 404),
         member=("ian", 404),
         right=("jo", 200),
+    ),
+    # The contract portal. A contract: its buyer's and supplier's members see it (an evaluator too, the
+    # contract list being the authority's), its framework owner too; its buyers change it.
+    "contracts:list": Page(methods=ANSWERS_POST, right=("ian", 200)),
+    "contracts:detail": Page(
+        args=CONTRACT,
+        methods=ANSWERS_POST,
+        other=("carol", 404),
+        member=NA("any member of the buyer or the supplier sees it"),
+        right=("bob", 200),
+    ),
+    "contracts:change": Page(args=CONTRACT, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
+    "contracts:terminate": Page(args=CONTRACT, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
+    # Frameworks: live ones are public; the owner's buyers manage; an authority's buyers call off.
+    "frameworks:list": Page(methods=ANSWERS_POST, anonymous=200),
+    "frameworks:public": Page(args=FRAMEWORK_REF, methods=ANSWERS_POST, anonymous=200),
+    "frameworks:document": Page(
+        args=lambda w: {"reference": w.framework.reference, "document_id": w.framework_document.pk},
+        methods=ANSWERS_POST,
+        anonymous=200,
+    ),
+    "frameworks:owned": Page(methods=ANSWERS_POST, right=("ian", 200)),
+    "frameworks:new": Page(args=NORTHSHIRE, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
+    "frameworks:manage": Page(
+        args=FRAMEWORK, methods=ANSWERS_POST, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "frameworks:add-lot": Page(
+        args=FRAMEWORK_DRAFT, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "frameworks:eligibility": Page(
+        args=FRAMEWORK_DRAFT, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "frameworks:add-document": Page(
+        args=FRAMEWORK_DRAFT, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "frameworks:go-live": Page(
+        args=FRAMEWORK_DRAFT, methods=("POST",), other=("rita", 404), member=("jo", 403), right=("ian", 302)
+    ),
+    "frameworks:import": Page(args=FRAMEWORK, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
+    "frameworks:appoint-from-award": Page(
+        # The right role is refused by the state: this framework was not let by a Tenderbox procurement.
+        args=FRAMEWORK,
+        methods=("POST",),
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 409),
+    ),
+    "frameworks:extend": Page(args=FRAMEWORK, other=("rita", 404), member=("jo", 403), right=("ian", 200)),
+    "frameworks:appointment": Page(
+        args=lambda w: {
+            "framework_id": w.framework.pk,
+            "appointment_id": w.appointment.pk,
+            "verb": "suspend",
+        },
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 200),
+    ),
+    "frameworks:competition": Page(
+        args=CALL_OFF, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "frameworks:direct-award": Page(
+        args=CALL_OFF, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    # Performance: narrower than seeing the contract (an evaluator does not see it); the buyer's buyers
+    # set KPIs and rate, the supplier reports, the framework owner's buyers set framework KPIs.
+    "performance:index": Page(methods=("GET",), right=("ian", 200)),
+    "performance:contract": Page(
+        args=CONTRACT, methods=("GET",), other=("carol", 404), member=("jo", 404), right=("bob", 200)
+    ),
+    "performance:contract-csv": Page(
+        args=CONTRACT, methods=("GET",), other=("carol", 404), member=("jo", 404), right=("bob", 200)
+    ),
+    "performance:contract-kpi-new": Page(
+        args=CONTRACT, other=("rita", 404), member=("jo", 404), right=("ian", 200)
+    ),
+    "performance:rate": Page(args=CONTRACT, other=("rita", 404), member=("jo", 404), right=("ian", 200)),
+    "performance:report": Page(
+        args=lambda w: {"contract_id": w.contract.pk, "kpi_id": w.kpi.pk},
+        other=("carol", 404),
+        member=SUPPLIER_ROLES,
+        right=("bob", 200),
+    ),
+    "performance:framework": Page(
+        args=FRAMEWORK, methods=("GET",), other=("rita", 404), member=("jo", 404), right=("ian", 200)
+    ),
+    "performance:framework-csv": Page(
+        args=FRAMEWORK, methods=("GET",), other=("rita", 404), member=("jo", 404), right=("ian", 200)
+    ),
+    "performance:framework-kpi-new": Page(
+        args=FRAMEWORK, other=("rita", 404), member=("jo", 404), right=("ian", 200)
+    ),
+    "performance:supplier": Page(
+        args=SUPPLIER, methods=("GET",), other=("carol", 404), member=SUPPLIER_ROLES, right=("bob", 200)
+    ),
+    "performance:supplier-csv": Page(
+        args=SUPPLIER, methods=("GET",), other=("carol", 404), member=SUPPLIER_ROLES, right=("bob", 200)
+    ),
+    # Spend: the buyer's buyers record, the supplier sends MI returns, the framework owner's buyers
+    # issue fee invoices; an evaluator of the buyer is refused.
+    "spend:index": Page(methods=ANSWERS_POST, right=("ian", 200)),
+    "spend:template": Page(methods=ANSWERS_POST, anonymous=200),
+    "spend:contract": Page(
+        args=CONTRACT, methods=ANSWERS_POST, other=("carol", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "spend:record": Page(args=CONTRACT, other=("carol", 404), member=("jo", 403), right=("ian", 200)),
+    "spend:export": Page(
+        args=CONTRACT, methods=ANSWERS_POST, other=("carol", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "spend:upload": Page(args=CONTRACT, other=("carol", 404), member=SUPPLIER_ROLES, right=("bob", 200)),
+    "spend:framework-upload": Page(
+        args=lambda w: {"framework_id": w.framework.pk, "supplier_id": w.acme.pk},
+        other=("carol", 404),
+        member=SUPPLIER_ROLES,
+        right=("bob", 200),
+    ),
+    "spend:return-file": Page(
+        args=lambda w: {"return_id": w.mi_return.pk},
+        methods=ANSWERS_POST,
+        other=("carol", 404),
+        member=("jo", 404),
+        right=("bob", 200),
+    ),
+    "spend:framework-fees": Page(
+        args=FRAMEWORK, methods=ANSWERS_POST, other=("rita", 404), member=("jo", 403), right=("ian", 200)
+    ),
+    "spend:issue-fee": Page(
+        args=FRAMEWORK,
+        methods=("POST",),
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 302),
+        data=lambda w: {"supplier": w.acme.pk, "period": "2026-07"},
+    ),
+    "spend:fee-invoices": Page(methods=ANSWERS_POST, right=("alice", 200)),
+    "spend:fee-invoice": Page(
+        args=lambda w: {"invoice_id": w.fee_invoice.pk},
+        methods=ANSWERS_POST,
+        other=("carol", 404),
+        member=("jo", 404),
+        right=("alice", 200),
+    ),
+    # The privacy notice: public; accepting it is for oneself.
+    "privacy:notices": Page(methods=ANSWERS_POST, anonymous=200),
+    "privacy:notice": Page(args=lambda w: {"version": w.notice.version}, methods=ANSWERS_POST, anonymous=200),
+    "privacy:notice-accept": Page(
+        args=lambda w: {"version": w.notice.version},
+        methods=("POST",),
+        other=ANY_SIGNED_IN,
+        right=("alice", 302),
+    ),
+    # Data requests: one's own; the public form and its links; the privacy officer (staff).
+    "privacy:your-data": Page(other=ANY_SIGNED_IN, right=("oscar", 200)),
+    "privacy:request": Page(
+        args=lambda w: {"reference": w.subject_request.reference}, other=("carol", 404), right=("alice", 200)
+    ),
+    "privacy:public-request": Page(anonymous=200),
+    "privacy:confirm-email": Page(
+        args=lambda w: {"token": "forged"}, methods=ANSWERS_POST, anonymous=400, right=TOKEN_IS_THE_CREDENTIAL
+    ),
+    "privacy:download": Page(
+        args=lambda w: {"token": "forged"}, anonymous=200, right=TOKEN_IS_THE_CREDENTIAL
+    ),
+    "privacy:officer-queue": Page(methods=ANSWERS_POST, member=("ian", 403), right=("sam", 200)),
+    "privacy:officer-request": Page(
+        args=lambda w: {"pk": w.represented.pk}, member=("ian", 403), right=("sam", 200)
+    ),
+    "privacy:officer-evidence": Page(
+        args=lambda w: {"pk": w.represented.pk, "evidence_id": w.evidence.pk},
+        methods=ANSWERS_POST,
+        member=("ian", 403),
+        right=("sam", 200),
     ),
     # The API's own pages (the operations are in ENDPOINTS).
     "api:openapi-json": Page(methods=ANSWERS_POST, anonymous=200),
@@ -664,6 +939,133 @@ ENDPOINTS = {
         right=("jo", 200),
         **API_EVALUATOR,
     ),
+    # The contract portal. Frameworks and their suppliers are public.
+    "GET /api/v1/frameworks": Endpoint(anonymous=200),
+    "GET /api/v1/frameworks/{reference}": Endpoint(args=FRAMEWORK_REF, anonymous=200),
+    # Contracts: their buyer, their supplier, the framework owner; others 404.
+    "GET /api/v1/contracts": Endpoint(right=("alice", 200), other=ANY_SIGNED_IN),
+    "GET /api/v1/contracts/{contract_id}": Endpoint(
+        args=CONTRACT, other=("carol", 404), right=("alice", 200), member=NA("any member of a party sees")
+    ),
+    "POST /api/v1/contracts/{contract_id}/changes": Endpoint(
+        args=CONTRACT,
+        body=lambda w: {"kind": "variation", "reason": "Hijacked", "new_value": "1.00"},
+        other=("rita", 404),
+        member=("alice", 403),  # the supplier sees the contract but only the buyer changes it
+        right=("ian", 201),
+    ),
+    "POST /api/v1/framework-lots/{lot_id}/competitions": Endpoint(
+        args=lambda w: {"lot_id": w.lot.pk},
+        body=lambda w: {
+            "organisation": w.northshire.pk,
+            "title": "Hijacked",
+            "description": "Hijacked",
+            "value_excl_vat": "1000",
+            "vat": "200",
+        },
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 201),
+    ),
+    "POST /api/v1/framework-lots/{lot_id}/direct-awards": Endpoint(
+        args=lambda w: {"lot_id": w.lot.pk},
+        body=lambda w: {
+            "organisation": w.northshire.pk,
+            "supplier": w.acme.pk,
+            "justification": "Hijacked",
+            "title": "Hijacked",
+            "description": "Hijacked",
+            "value_excl_vat": "1000",
+            "starts_on": "2027-01-04",
+            "ends_on": "2028-01-03",
+            "delivery_postcode": "DL7 8AD",
+            "delivery_region": "TLE",
+        },
+        other=("rita", 404),
+        member=("jo", 403),
+        right=("ian", 201),
+    ),
+    # Spend: the buyer records; the supplier sends MI returns; both read.
+    "GET /api/v1/contracts/{contract_id}/spend": Endpoint(
+        args=CONTRACT, other=("carol", 404), member=("jo", 403), right=("alice", 200)
+    ),
+    "POST /api/v1/contracts/{contract_id}/spend": Endpoint(
+        args=CONTRACT,
+        body=lambda w: {
+            "transaction_number": "HIJACK-1",
+            "invoice_date": "2026-08-10",
+            "description": "Hijacked",
+            "amount_excl_vat": "100.00",
+            "vat": "20.00",
+        },
+        other=("rita", 404),
+        member=("alice", 403),
+        right=("ian", 201),
+    ),
+    "POST /api/v1/contracts/{contract_id}/mi-returns": Endpoint(
+        args=CONTRACT,
+        multipart=True,
+        form=lambda w: {"period": "2026-08", "nil": "true"},
+        other=("carol", 404),
+        member=("ian", 403),
+        right=("bob", 400),  # let in: refused by the return's own check (a file and nil),
+    ),
+    "POST /api/v1/frameworks/{framework_id}/suppliers/{supplier_id}/mi-returns": Endpoint(
+        args=lambda w: {"framework_id": w.framework.pk, "supplier_id": w.acme.pk},
+        multipart=True,
+        form=lambda w: {"period": "2026-09", "nil": "true"},
+        other=("carol", 404),
+        member=("ian", 404),
+        right=("bob", 400),  # let in: refused by the return's own check (a file and nil),
+    ),
+    "GET /api/v1/fee-invoices": Endpoint(right=("alice", 200), other=ANY_SIGNED_IN),
+    # KPIs: the buyer sets a contract's, the owner a framework's; the supplier reports; the buyer rates.
+    "GET /api/v1/contracts/{contract_id}/kpis": Endpoint(
+        args=CONTRACT, other=("carol", 404), member=("jo", 404), right=("alice", 200)
+    ),
+    "POST /api/v1/contracts/{contract_id}/kpis": Endpoint(
+        args=CONTRACT,
+        body=lambda w: {
+            "name": "Hijacked",
+            "unit": "%",
+            "target": 1,
+            "period": "monthly",
+            "direction": "higher",
+        },
+        other=("rita", 404),
+        member=("alice", 403),
+        right=("ian", 201),
+    ),
+    "POST /api/v1/frameworks/{framework_id}/kpis": Endpoint(
+        args=FRAMEWORK,
+        body=lambda w: {
+            "name": "Hijacked",
+            "unit": "%",
+            "target": 1,
+            "period": "monthly",
+            "direction": "higher",
+        },
+        other=("rita", 404),
+        member=("jo", 404),
+        right=("ian", 201),
+    ),
+    "PUT /api/v1/contracts/{contract_id}/kpis/{kpi_id}/reports/{period_start}": Endpoint(
+        args=lambda w: {"contract_id": w.contract.pk, "kpi_id": w.kpi.pk, "period_start": "2026-07-01"},
+        body=lambda w: {"value": 3, "comment": "Hijacked"},
+        other=("carol", 404),
+        member=("ian", 403),
+        right=("bob", 201),
+    ),
+    "GET /api/v1/contracts/{contract_id}/ratings": Endpoint(
+        args=CONTRACT, other=("carol", 404), member=("jo", 404), right=("alice", 200)
+    ),
+    "PUT /api/v1/contracts/{contract_id}/ratings/{period_kind}/{period_start}": Endpoint(
+        args=lambda w: {"contract_id": w.contract.pk, "period_kind": "quarter", "period_start": "2026-07-01"},
+        body=lambda w: {"rating": "good", "feedback": "Hijacked"},
+        other=("rita", 404),
+        member=("alice", 403),
+        right=("ian", 400),  # let in: refused by the form (not a period that can be rated),
+    ),
 }
 
 
@@ -671,7 +1073,15 @@ ENDPOINTS = {
 # Rows that change on any request, refused or not: sessions of the signed-in test clients, the sign-in
 # throttle's log, a person's last sign-in (the test clients sign in), and a token's last use (shown to
 # admins; a refused call with a valid token is a use).
-VOLATILE_MODELS = {"sessions.Session", "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"}
+# Rows any page view may write for the viewer themselves: sessions, sign-in throttling, and the record
+# that a signed-in person was shown the privacy notice banner (privacy/notices.py: seen, not accepted).
+VOLATILE_MODELS = {
+    "sessions.Session",
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "privacy.NoticeAcknowledgement",
+}
 # Reference data the migrations load and no request writes (the CPV vocabulary alone is 9,000 rows):
 # left out so that a snapshot stays cheap.
 REFERENCE_MODELS = {"tenders.CpvCode", "auth.Permission", "contenttypes.ContentType"}
@@ -862,7 +1272,8 @@ def _api_call(client, method, path, row, world, token):
     if row.multipart:
         from tests.conftest import pdf_upload
 
-        return client.post(path, {"title": "Hijacked", "file": pdf_upload()}, **headers)
+        extra = row.form(world) if row.form else {}
+        return client.post(path, {"title": "Hijacked", "file": pdf_upload(), **extra}, **headers)
     body = row.body(world) if row.body else None
     kwargs = {"content_type": "application/json", "data": json.dumps(body)} if body is not None else {}
     return (
