@@ -1,6 +1,6 @@
 """Publishing workflows that other apps call.
 
-Releases are built from the models at every request and export (docs/decisions/0011-ocds-publication.md), so nothing
+Releases are built from the models at every request and export (docs/decisions/0011), so nothing
 published is stored to rebuild: once the privacy code has anonymised an organisation in place (a sole
 trader's erasure request), every output already reads the anonymised values. What the privacy code
 still needs is which published processes named the organisation, to tell the recipients of earlier
