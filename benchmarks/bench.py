@@ -205,6 +205,7 @@ def bench_end_to_end(database_url: str, rng: random.Random, *, requests: int, se
         "SECURE_SSL_REDIRECT": "false",
         "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "EMAIL_URL": "console://",
+        "OCDS_PREFIX": os.environ.get("OCDS_PREFIX", "ocds-tbx000"),  # the demo's placeholder prefix
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
         "PYTHONPATH": str(ROOT),
     }
