@@ -6,22 +6,14 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from tenderbox.audit.chain import record
 from tenderbox.contracts.models import Contract, ContractChange
 from tenderbox.lib import uk
 from tenderbox.lib.errors import DomainError
+from tenderbox.lib.references import next_reference
 from tenderbox.tenders.rules import UK_TIME
-
-
-def _next_reference() -> str:
-    year = timezone.localdate().year
-    prefix = f"CON-{year}-"
-    last = Contract.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:06d}"
 
 
 def end_moment(day) -> datetime:
@@ -65,7 +57,7 @@ def let_contract(
         raise DomainError("Enter the delivery postcode as a real UK postcode, like SW1A 1AA.") from exc
     with transaction.atomic():
         contract = Contract.objects.create(
-            reference=_next_reference(),
+            reference=next_reference(Contract, "CON", digits=6),
             buyer=buyer,
             supplier=supplier,
             framework=framework_lot.framework if framework_lot else None,

@@ -31,18 +31,11 @@ from tenderbox.frameworks.models import (
 )
 from tenderbox.lib import uk
 from tenderbox.lib.errors import Conflict, DomainError, PermissionDenied
+from tenderbox.lib.references import next_reference
 from tenderbox.lib.uploads import check_upload
 from tenderbox.notifications.actions import send_email
 from tenderbox.organisations.models import Membership, Organisation, Role
 from tenderbox.tenders.models import Procurement
-
-
-def _next_reference() -> str:
-    year = timezone.localdate().year
-    prefix = f"FW-{year}-"
-    last = Framework.objects.filter(reference__startswith=prefix).aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:04d}"
 
 
 def _problems(problems) -> None:
@@ -79,7 +72,7 @@ def create_framework(
     with transaction.atomic():
         framework = Framework.objects.create(
             owner=owner,
-            reference=_next_reference(),
+            reference=next_reference(Framework, "FW", digits=4),
             title=title,
             description=description,
             starts_on=starts_on,

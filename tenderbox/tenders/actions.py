@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tenderbox.audit.chain import record
 from tenderbox.lib.errors import Conflict, DomainError, PermissionDenied
+from tenderbox.lib.references import next_reference
 from tenderbox.lib.uploads import check_upload
 from tenderbox.notifications.actions import send_email
 from tenderbox.tenders import rules
@@ -32,19 +33,16 @@ def _state(p: Procurement) -> dict:
     return {"status": p.status}
 
 
-def _next_reference() -> str:
-    year = timezone.localdate().year
-    last = Procurement.objects.filter(reference__startswith=f"TBX-{year}-").aggregate(m=Max("reference"))["m"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"TBX-{year}-{number:06d}"
-
-
 def create_draft(*, buyer, by, main_cpv: CpvCode, request=None, **fields) -> Procurement:
     if not buyer.is_buyer:
         raise DomainError("Only a contracting authority can run a procurement.")
     with transaction.atomic():
         procurement = Procurement.objects.create(
-            buyer=buyer, created_by=by, main_cpv=main_cpv, reference=_next_reference(), **fields
+            buyer=buyer,
+            created_by=by,
+            main_cpv=main_cpv,
+            reference=next_reference(Procurement, "TBX", digits=6),
+            **fields,
         )
         procurement.cpv_codes.add(main_cpv)
         record(
