@@ -372,10 +372,15 @@ def import_appointments(
     return made
 
 
+def _supplier_staff(supplier):
+    """Who hears about a supplier's appointment and invitations: its active admins and bidders."""
+    return Membership.objects.filter(
+        organisation=supplier, role__in=[Role.ADMIN, Role.BIDDER], user__is_active=True
+    ).select_related("user")
+
+
 def _tell_supplier(appointment: Appointment, *, subject: str, text: str) -> None:
-    for membership in Membership.objects.filter(
-        organisation=appointment.supplier, role__in=[Role.ADMIN, Role.BIDDER], user__is_active=True
-    ).select_related("user"):
+    for membership in _supplier_staff(appointment.supplier):
         send_email(
             to=membership.user.email,
             user=membership.user,
@@ -667,9 +672,7 @@ def invite_for_competition(procurement: Procurement) -> int:
     link = settings.SITE_URL + reverse("tenders:opportunity", args=[procurement.reference])
     for appointment in active:
         CompetitionInvitation.objects.get_or_create(procurement=procurement, appointment=appointment)
-        for membership in Membership.objects.filter(
-            organisation=appointment.supplier, role__in=[Role.ADMIN, Role.BIDDER], user__is_active=True
-        ).select_related("user"):
+        for membership in _supplier_staff(appointment.supplier):
             send_email(
                 to=membership.user.email,
                 user=membership.user,
