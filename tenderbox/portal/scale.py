@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Max
 from django.utils import timezone
@@ -276,6 +277,19 @@ def _end_moment(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UK_TIME)
 
 
+class _Lot(NamedTuple):
+    """What a call-off needs of the live framework lot it is made under."""
+
+    pk: int
+    framework_pk: int
+    framework_starts: date
+    framework_reference: str
+    number: int
+    scope: str
+    cpv_code: str
+    appointed: tuple[int, ...]
+
+
 class World:
     """The rows of `shape`, stage by stage (`stages()`), with ids from `first_id(model)` on.
 
@@ -304,7 +318,7 @@ class World:
         self.hashed = _hashed_demo_password(seed)
         self.buyers: list[tuple[int, int]] = []  # (organisation id, admin user id)
         self.suppliers: list[tuple[int, int]] = []
-        self.lots: list[tuple] = []  # live lots open to direct award, as _LotInfo tuples
+        self.lots: list[_Lot] = []  # live lots open to direct award
         # One entry per call-off, for the spend stage: small numbers in arrays, not objects.
         self.call_off_ids = array("q")
         self.call_off_numbers = array("q")
@@ -594,6 +608,8 @@ class World:
                 number += 1
                 owner_id, user_id = owners[offset + i]
                 starts = today - timedelta(days=rng.randint(30, 700))
+                # Every framework is live (started at most 700 days ago, for two years or more).
+                first = offset + i == 0
                 ends = starts + timedelta(days=rng.choice([730, 1095, 1460]) - 1)
                 code, description = rng.choice(self.codes)
                 live = ends >= today
@@ -625,6 +641,8 @@ class World:
                 lot_count = rng.randint(2, 4)
                 for n, lot_pk in enumerate(self.ids(m["FrameworkLot"], lot_count), start=1):
                     method = rng.choice(["further_competition", "direct_award", "both"])
+                    if first and n == 1:  # so there is always a lot to call off from directly
+                        method = "both"
                     scope = f"Lot {n} of {title}"
                     lots.rows.append(
                         (
@@ -650,7 +668,9 @@ class World:
                         )
                     if live and method != "further_competition":
                         self.lots.append(
-                            (lot_pk, pk, starts, reference, n, scope, lot_code, tuple(s for s, _ in chosen))
+                            _Lot(
+                                lot_pk, pk, starts, reference, n, scope, lot_code, tuple(s for s, _ in chosen)
+                            )
                         )
             yield self._count(Batch(size, [frameworks, rules, lots, lot_cpvs, appointments]))
 
@@ -659,8 +679,6 @@ class World:
         from tenderbox.contracts.models import Contract
 
         m, rng, today = self.m, self.rng, self.today
-        if not self.lots:
-            raise ValueError("No live framework lot allows direct award: load more procurements.")
         number = _last_number(m["Contract"], "CON", self.year)
         towns = {region: postcode for _, postcode, region in TOWNS}
         regions = list(towns)
@@ -697,15 +715,13 @@ class World:
             for pk in self.ids(m["Contract"], size):
                 number += 1
                 lot_index = rng.randrange(len(self.lots))
-                lot_pk, framework_pk, framework_starts, framework_ref, lot_number, scope, _, appointed = (
-                    self.lots[lot_index]
-                )
+                lot = self.lots[lot_index]
                 buyer_id, user_id = rng.choice(self.buyers)
                 pennies = (int(rng.lognormvariate(10.5, 1.0)) + 1) * 100
                 value = PENNY * pennies
-                begins = max(framework_starts, today - timedelta(days=rng.randint(0, 600)))
+                begins = max(lot.framework_starts, today - timedelta(days=rng.randint(0, 600)))
                 ends = begins + timedelta(days=rng.choice([364, 729]))
-                awarded_on = max(framework_starts, begins - timedelta(days=rng.randint(0, 14)))
+                awarded_on = max(lot.framework_starts, begins - timedelta(days=rng.randint(0, 14)))
                 region = rng.choice(regions)
                 active = ends >= today
                 contracts.rows.append(
@@ -713,13 +729,13 @@ class World:
                         pk,
                         f"CON-{self.year}-{number:06d}",
                         buyer_id,
-                        rng.choice(appointed),
-                        framework_pk,
-                        lot_pk,
+                        rng.choice(lot.appointed),
+                        lot.framework_pk,
+                        lot.pk,
                         Contract.Route.DIRECT_AWARD.value,
                         "Ranked first on price for the region at appointment.",
-                        f"Call-off under {framework_ref} lot {lot_number}",
-                        scope,
+                        f"Call-off under {lot.framework_reference} lot {lot.number}",
+                        lot.scope,
                         rng.choice(["goods", "services", "works"]),
                         value,
                         value,
@@ -793,7 +809,7 @@ class World:
             span = end - start + 1
             term = self.call_off_ends[c] - self.call_off_starts[c] + 1
             contract_pk, recorder = self.call_off_ids[c], self.call_off_recorders[c]
-            lot_code = self.lots[self.call_off_lots[c]][6]
+            lot_code = self.lots[self.call_off_lots[c]].cpv_code
             reference = f"{self.year}-{self.call_off_numbers[c]:06d}"
             invoice, service = f"INV-{reference}", f"Services under CON-{reference}, "
             # Spent so far: the share of the term that has run, give or take, in `count` invoices.
