@@ -799,7 +799,7 @@ class World:
             "recorded_by_id",
         ]
         same = {"source": SpendRecord.Source.BUYER.value, "recorded_at": self.now}
-        zero = Decimal("0.00")
+        zero, penny = Decimal("0.00"), PENNY
         rows = Rows(m["SpendRecord"], fields, same=same)
         append, pending, last = rows.rows.append, 0, today - first
         for c, count in enumerate(counts):
@@ -817,8 +817,8 @@ class World:
             each = max(100.0, spent / count)
             invoices = sorted([start + int(random() * span) for _ in range(count)])
             label, description = None, ""
-            for n, (pk, invoiced) in enumerate(
-                zip(self.ids(m["SpendRecord"], count), invoices, strict=True), start=1
+            for pk, invoiced, suffix in zip(
+                self.ids(m["SpendRecord"], count), invoices, suffixes[1 : count + 1], strict=True
             ):
                 pennies = int(each * (0.5 + random()))
                 roll = random()
@@ -828,9 +828,9 @@ class World:
                 if roll > 0.9:
                     vat = zero
                 elif pennies > 0:
-                    vat = PENNY * ((pennies * 2 + 5) // 10)
+                    vat = penny * ((pennies * 2 + 5) // 10)
                 else:
-                    vat = PENNY * -((-pennies * 2 + 5) // 10)
+                    vat = penny * -((-pennies * 2 + 5) // 10)
                 paid = invoiced + 7 + int(random() * 24)
                 if labels[invoiced] is not label:
                     label = labels[invoiced]
@@ -842,10 +842,10 @@ class World:
                         periods[invoiced],
                         days[invoiced],
                         days[paid] if paid <= last else None,
-                        invoice + suffixes[n],
+                        invoice + suffix,
                         description,
                         lot_code,
-                        PENNY * pennies,
+                        penny * pennies,
                         vat,
                         recorder,
                     )
