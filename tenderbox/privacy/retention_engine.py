@@ -12,10 +12,14 @@ writes nothing at all.
 `explain()` says, for any row, which rule keeps it, from which event, until when, and whether a
 floor or a hold keeps it longer. `erasure_blockers()` is what an erasure request consults first.
 
-Extension point: a population that does not exist yet (framework suppliers, purchases under
-frameworks, fees and subscriptions: their rules are already in RULES) gets a `Policy` subclass in
-retention_policies.py and a line in POLICIES below; the engine, the command, the dry run and
-explain need nothing else.
+Extension point: a new population gets a `Policy` subclass in retention_policies.py and a line in
+POLICIES below; the engine, the command, the dry run and explain need nothing else.
+
+Records kept for a person under another rule (the framework-supplier rule, the spend and fees
+floors) are not a population of their own: they hold links, not personal fields. Their clock
+(`RECORD_CLOCKS`) decides how long they keep the person's account: an appointed supplier's 12 months
+of non-use start at the end of the framework's term as extended (policy 4.1.2, in the accounts'
+policy), and a pending erasure goes ahead the day the last such record's rule runs out.
 """
 
 from collections.abc import Callable

@@ -17,7 +17,7 @@ after the clock started (clamped to the month's end), and the row is dealt with 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.apps import apps
@@ -339,7 +339,12 @@ class PaymentBillingContacts(ClockPolicy):
     payment (policy 4.1.4, a floor that erasure cannot cut short); once the floor has passed nothing
     requires it, so it is blanked (UK GDPR Art. 5(1)(e)). The payment itself (amount, date,
     reference) stays as the organisation's accounting record. Spend records hold no personal field
-    but links to accounts, so the spend rule (framework_transactions) needs no job of its own."""
+    but links to accounts, so the spend rule (framework_transactions) needs no job of its own.
+
+    A lapsed account's transaction details go within 7 years of the anniversary at which it lapsed
+    (policy 4.2, a ceiling): a payment made before the lapse reaches its floor's end first, so
+    blanking it then meets both. A payment made after the lapse (arrears) is kept its full 7 years:
+    the financial-records floor is a legal obligation, and a ceiling in the policy cannot cut it."""
 
     key = "payment_billing_contacts"
     rule_key = "fees_and_subscriptions"
@@ -353,6 +358,60 @@ class PaymentBillingContacts(ClockPolicy):
 
     def apply_batch(self, pks) -> None:
         self.model.objects.filter(pk__in=pks).update(payer_name="", payer_email="")
+
+
+# Records kept under another app's rule --------------------------------------------------------------
+# Where the clock of a record kept for a person under a floor or the framework-supplier rule starts:
+# the first of these dates that is set. A framework's records run from the end of its term, which
+# an extension moves (`ends_on` is the term as extended: policy 4.1.2, "including any extensions");
+# purchases and supply under frameworks from the transaction, or the end of the contract they
+# belong to (4.1.3); fees and subscriptions from the invoice or the payment (4.1.4).
+RECORD_CLOCKS: dict[str, tuple[str, ...]] = {
+    "frameworks.Framework": ("ends_on",),
+    "frameworks.FrameworkDocument": ("framework__ends_on",),
+    "frameworks.Appointment": ("lot__framework__ends_on",),
+    "contracts.Contract": ("ends_on",),
+    "contracts.ContractChange": ("contract__ends_on",),
+    "spend.SpendRecord": ("invoice_date",),
+    "spend.MIReturn": ("period",),
+    "spend.FeeInvoice": ("issued_at",),
+    "spend.Payment": ("paid_at",),
+    "performance.Kpi": ("contract__ends_on", "framework__ends_on"),
+    "performance.KpiReport": ("contract__ends_on",),
+    "performance.PerformanceRating": ("contract__ends_on",),
+}
+
+
+def _as_day(value) -> date:
+    return localdate(value) if isinstance(value, datetime) else value
+
+
+def records_kept_until(label: str, pks, rule_key: str) -> dict:
+    """For each row of `label`, the day its rule stops keeping it (None: its clock has not started).
+    One query for all the rows."""
+    paths = RECORD_CLOCKS[label]
+    months = RULES[rule_key].months
+    rows = apps.get_model(label)._default_manager.filter(pk__in=list(pks)).values_list("pk", *paths)
+    kept = {}
+    for pk, *clocks in rows:
+        start = next((_as_day(c) for c in clocks if c is not None), None)
+        kept[pk] = add_months(start, months) if start is not None else None
+    return kept
+
+
+def framework_term_clock(user) -> tuple[date, str] | None:
+    """The end of the latest framework term (as extended) to which an organisation of the person's
+    has been appointed, with the framework's reference. Policy 4.1.2: for a supplier appointed to a
+    framework the 12 months of non-use begin only then, so an extension moves the clock too."""
+    from tenderbox.frameworks.models import Framework
+
+    framework = (
+        Framework.objects.filter(lots__appointments__supplier__memberships__user=user)
+        .order_by("-ends_on")
+        .only("reference", "ends_on")
+        .first()
+    )
+    return (framework.ends_on, framework.reference) if framework else None
 
 
 # Tenders --------------------------------------------------------------------------------------------
@@ -649,6 +708,11 @@ class UnusedAccounts(Policy):
         activity = user.last_login or user.date_joined
         event = "the last sign-in" if user.last_login else "registration (never signed in)"
         start = localdate(activity)
+        term = framework_term_clock(user)
+        if term is not None and term[0] > start:
+            # Policy 4.1.2: an appointed supplier's 12 months of non-use start at the end of the
+            # framework's term, extensions included, however recently they last signed in.
+            start, event = term[0], f"the end of framework {term[1]}'s term, including extensions"
         due = add_months(start, rule.months)
         base = {"clock_event": event, "clock_start": start, "due_on": due}
         if user.erased_at is not None:
@@ -667,7 +731,9 @@ class UnusedAccounts(Policy):
             notice = user.retention_notice
         except RetentionNotice.DoesNotExist:
             notice = None
-        if notice is None or notice.activity_at != activity:
+        if notice is None or notice.activity_at != activity or notice.removal_on < due:
+            # No notice, or one about an earlier clock (they signed in since, or the framework they
+            # are appointed to was extended after they were told).
             return Assessment(Outcome.WARN, reasons=("the person has not been told yet",), **base)
         told = (
             f"told on {localdate(notice.warned_at):%-d %B %Y} that it goes on {notice.removal_on:%-d %B %Y}"
