@@ -6,8 +6,7 @@ runs to 30 September 2028. He last signed in on 5 January 2026. Gail Ross runs R
 is not appointed to anything, and last signed in the same day: her account follows the plain rule.
 """
 
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -24,7 +23,7 @@ from tenderbox.privacy.subject_erasure import _pending_policy, erase
 from tests.conftest import make_user, supplier_details
 from tests.spend_fixtures import make_framework
 
-LAST_SIGN_IN = datetime(2026, 1, 5, 10, 0, tzinfo=dt_timezone.utc)
+LAST_SIGN_IN = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 TERM = "the end of framework FW-2026-0001's term, including extensions"
 
 
