@@ -52,3 +52,16 @@ def test_it_refuses_bad_booleans_and_numbers(monkeypatch):
     monkeypatch.setenv("COUNT", "0")
     with pytest.raises(ConfigError, match="at least 1"):
         env_int("COUNT", 1, minimum=1)
+
+
+def test_a_read_replica_is_chosen_only_when_configured(settings):
+    from tenderbox.lib.db import replica
+
+    assert replica() == "default"
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    assert replica() == "replica"
+
+
+def test_a_bad_replica_url_names_its_variable():
+    with pytest.raises(ConfigError, match="DATABASE_REPLICA_URL"):
+        parse_database_url("mysql://x/y", name="DATABASE_REPLICA_URL")
