@@ -3,7 +3,8 @@
 A *contracting process* is one ocid. Tenderbox has four kinds:
 - an advertised procurement (`TBX-…`), from its tender notice on: tender, one tenderAmendment per
   amendment, a tenderUpdate with bid statistics once tenders are opened, award, contract, then the
-  contracts' amendments, terminations and transactions; a tenderCancellation if it is cancelled.
+  contracts' amendments, terminations, transactions, KPIs and reported KPI values; a
+  tenderCancellation if it is cancelled.
   When it let a framework, its tender says so (techniques) and the appointed suppliers follow as
   awards of the framework's lots;
 - a framework let elsewhere (`FW-…`): its tender when it goes live, then its appointed suppliers;
