@@ -89,9 +89,13 @@ def test_kpis_are_agreed_metrics_from_when_they_applied(kpis):
         (f"{p}-award", ["tender", "award", "contract"], "2026-12-02T10:00:00+00:00"),
         (f"{p}-{ref}-metrics-kpi-{framework_kpi.pk}", ["contractUpdate"], "2026-12-02T10:00:00+00:00"),
         (f"{p}-{ref}-metrics-kpi-{complaints.pk}", ["contractUpdate"], "2026-12-20T09:00:00+00:00"),
-        (f"{p}-{ref}-kpi-{complaints.pk}-2027-01-01-revision-1", ["implementation"], "2027-02-10T15:30:00+00:00"),
+        (
+            f"{p}-{ref}-kpi-{complaints.pk}-2027-01-01-revision-1",
+            ["implementation"],
+            "2027-02-10T15:30:00+00:00",
+        ),
         (f"{p}-{ref}-kpi-{framework_kpi.pk}-2027-01-01", ["implementation"], "2027-04-08T10:00:00+01:00"),
-    ]  # fmt: skip
+    ]
     framework_entry = made[1]["contracts"]
     assert framework_entry == [
         {
@@ -103,12 +107,16 @@ def test_kpis_are_agreed_metrics_from_when_they_applied(kpis):
                     "title": "Sites inspected on time",
                     "description": "Reported each quarter; the target is at least 95% in every period.",
                     "observations": [
-                        {"id": "target", "measure": 95, "unit": {"name": "percent", "scheme": "UNCEFACT", "id": "P1"}}
+                        {
+                            "id": "target",
+                            "measure": 95,
+                            "unit": {"name": "percent", "scheme": "UNCEFACT", "id": "P1"},
+                        }
                     ],
                 }
             ],
         }
-    ]  # fmt: skip
+    ]
     assert made[2]["contracts"][0]["agreedMetrics"] == [
         {
             "id": f"kpi-{complaints.pk}",
@@ -136,14 +144,17 @@ def test_each_reported_value_is_an_observation_and_the_record_compiles_the_lates
                 "observations": [
                     {
                         "id": "2027-01-01",
-                        "period": {"startDate": "2027-01-01T00:00:00+00:00", "endDate": "2027-01-31T23:59:59+00:00"},
+                        "period": {
+                            "startDate": "2027-01-01T00:00:00+00:00",
+                            "endDate": "2027-01-31T23:59:59+00:00",
+                        },
                         "measure": 4,
                         "unit": {"name": "count"},
                     }
                 ],
             }
         ]
-    }  # fmt: skip
+    }
     quarter = made[4]["contracts"][0]["implementation"]["metrics"][0]["observations"][0]
     assert (quarter["period"]["endDate"], quarter["measure"]) == ("2027-03-31T23:59:59+01:00", 97.5)
     compiled = packages.record(made)["compiledRelease"]["contracts"][0]
