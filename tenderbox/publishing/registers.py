@@ -53,7 +53,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _found(self) -> int:
-        return self.object_list[: self.limit + 1].count()
+        # Unordered: which limit + 1 rows are counted does not matter, and without the order the
+        # database may reach them through whichever index the filters use (a supplier's contracts).
+        return self.object_list.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -271,10 +273,11 @@ class SpendFilters(GovukForm):
 def _spend(filters: dict):
     """Published spend only (SpendRecord.objects.public()): the buyer's records and the lines of
     each month's accepted MI return, each invoice once. A superseded return's lines never appear,
-    and a refused return saved none. Newest first, on the index spend_invoice_date_idx; a
-    supplier's, authority's or framework's spend is found through its contracts (the index
-    spend_contract_period_idx), an amount range on spend_amount_idx and a category on
-    spend_category_upper_idx (docs/performance.md has the plans on PostgreSQL)."""
+    and a refused return saved none. Newest first: a page walks spend_invoice_date_idx backwards and
+    stops once it has its rows (a date range bounds the walk); an amount range or a category that
+    matches few rows may use spend_amount_idx or spend_category_upper_idx instead, and an
+    authority's, supplier's or framework's spend its contracts' index. benchmarks/spend_register.py
+    prints the plans on PostgreSQL."""
     from tenderbox.spend.models import SpendRecord
 
     rows = (
