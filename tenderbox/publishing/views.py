@@ -5,7 +5,6 @@ serve is public by construction (releases.py, registers.py)."""
 from datetime import datetime
 from functools import wraps
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -187,7 +186,7 @@ def register(request, slug):
         response = StreamingHttpResponse(registers.json_lines(reg, rows), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
         return response
-    paginator = Paginator(rows if valid else rows.none(), REGISTER_PAGE_SIZE)
+    paginator = reg.paginator(rows if valid else rows.none(), REGISTER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -84,14 +84,7 @@ def _totals(qs) -> tuple[Decimal, Decimal, int]:
 def counted_records(contract):
     """The records that make up the spend to date: the buyer's, and the current MI lines whose
     invoice the buyer has not recorded (so an invoice in both counts once)."""
-    buyer_numbers = SpendRecord.objects.filter(
-        contract=contract, source=SpendRecord.Source.BUYER, transaction_number=OuterRef("transaction_number")
-    )
-    return (
-        SpendRecord.objects.counted()
-        .filter(contract=contract)
-        .filter(Q(source=SpendRecord.Source.BUYER) | ~Exists(buyer_numbers))
-    )
+    return SpendRecord.objects.filter(contract=contract).public()
 
 
 def summary(contract: Contract, *, today: date | None = None) -> SpendSummary:
