@@ -140,6 +140,8 @@ def grow(world, times: int) -> None:
             subject_name=f"Person {n}",
             subject_email=f"person{n}@example.com",
         )
+        _more_of_the_contract_portal(world, n)
+        _evaluation_for_jo(world, n)
     lines = "".join(f"1,{s.companies_house_number}\n2,{s.companies_house_number}\n" for s in suppliers)
     frameworks.import_appointments(
         world.framework,
@@ -147,6 +149,64 @@ def grow(world, times: int) -> None:
         by=world.ian,
         reason="Award notice 2",
     )
+
+
+def _more_of_the_contract_portal(world, n: int) -> None:
+    """A live framework of Northshire's, a profile document, an MI return with its fee invoice, a held
+    sign-up and a variation of the call-off."""
+    from tenderbox.accounts.models import SignupScreening
+    from tenderbox.contracts.actions import change_contract
+    from tenderbox.frameworks import actions as frameworks
+    from tenderbox.spend import actions as spend
+    from tenderbox.submissions import actions as submissions
+    from tests.framework_fixtures import draft_framework
+    from tests.spend_fixtures import csv_file, line
+
+    framework = draft_framework(world.northshire, world.ian, title=f"Estates {n}")
+    frameworks.go_live(framework, by=world.ian)
+    submissions.add_profile_document(
+        world.acme, pdf_upload(f"cert-{n}.pdf"), kind="insurance", by=world.alice
+    )
+    period = date(2026, 8 + n, 1)
+    spend.submit_return(
+        supplier=world.acme,
+        by=world.alice,
+        period=period,
+        contract=world.contract,
+        uploaded=csv_file(
+            line(ref=world.contract.reference, number=f"INV-{n}", invoice_date=f"{period:%Y-%m}-10")
+        ),
+    )
+    spend.issue_fee_invoice(world.framework, world.acme, period, by=world.ian)
+    SignupScreening.objects.create(
+        user=make_user(f"held{n}@example.com", f"Held {n}"), score=60, decision="held"
+    )
+    change_contract(
+        world.contract,
+        by=world.ian,
+        kind="variation",
+        reason=f"More offices {n}",
+        new_value=Decimal(f"21{n}000.00"),
+    )
+
+
+def _evaluation_for_jo(world, n: int) -> None:
+    """Another of Northshire's procurements, opened, with Jo assigned to evaluate it."""
+    from datetime import timedelta
+
+    from tenderbox.evaluation import actions as evaluation
+    from tenderbox.submissions.actions import approve_opening
+    from tenderbox.tenders import actions as tenders
+    from tests.conftest import submit_tender
+
+    procurement = tenders.publish(
+        draft_procurement(world.northshire, world.ian, title=f"Bridges {n}", lots=0), by=world.ian
+    )
+    submit_tender(procurement, world.acme, world.alice)
+    with time_machine.travel(procurement.submission_deadline + timedelta(seconds=1), tick=False):
+        approve_opening(procurement, by=world.helen)
+        approve_opening(procurement, by=world.ian)
+    evaluation.assign(procurement, world.jo, by=world.ian)
 
 
 def test_no_page_makes_more_queries_for_more_data(stopped_clock, world):
