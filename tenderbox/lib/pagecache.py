@@ -91,13 +91,13 @@ def may_cache(request) -> bool:
 
 @cache
 def release() -> str:
-    """What changes when Tenderbox is upgraded: the page templates and the static files' names (a
-    rolling upgrade must not serve the old release's pages from a shared cache)."""
+    """What changes when Tenderbox is upgraded: its code, its templates and the static files' names (a
+    rolling upgrade must not serve the old release's pages from a shared cache). Read once a process."""
     digest = hashlib.sha256(metadata.version("tenderbox").encode())
-    for root in sorted(Path(settings.BASE_DIR, "tenderbox").glob("*/jinja2")):
-        for path in sorted(root.rglob("*.html")):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    package = Path(settings.BASE_DIR, "tenderbox")
+    for path in sorted([*package.rglob("*.py"), *package.glob("*/jinja2/**/*.html")]):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT, "staticfiles.json")
     if manifest.is_file():
         digest.update(manifest.read_bytes())
