@@ -251,14 +251,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tenderbox <no-reply@tenderbo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL", "privacy@tenderbox.localhost")
 
-# The cache holds rate-limit counters: shared through Redis in production (CACHE_REDIS_URL), per
-# process on the embedded default.
+# The cache holds rate-limit counters and public pages for people not signed in (lib/pagecache.py):
+# shared through Redis in production (CACHE_REDIS_URL), per process on the embedded default.
 _cache_redis = env_str("CACHE_REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_redis}
     if _cache_redis
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The longest a public page is kept (seconds; 0 turns the page cache off). A change to what it shows
+# is served at once whatever this is: pages are stored under a version of their rows
+# (docs/decisions/0012-public-page-cache.md).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
 
 # Background work: django.tasks run by Huey. SQLite storage on the embedded default; Redis when
 # HUEY_REDIS_URL is set (production), where any number of `tenderbox worker` processes consume.
