@@ -52,7 +52,19 @@ def test_an_empty_cell_is_a_true_zero():
 # Rounding --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("count", "published"),
-    [(12, 10), (13, 15), (10, 10), (15, 15), (0, 0), (2, 0), (3, 5), (7, 5), (8, 10), (1002, 1000), (1003, 1005)],
+    [
+        (12, 10),
+        (13, 15),
+        (10, 10),
+        (15, 15),
+        (0, 0),
+        (2, 0),
+        (3, 5),
+        (7, 5),
+        (8, 10),
+        (1002, 1000),
+        (1003, 1005),
+    ],
 )
 def test_counts_are_rounded_to_the_nearest_five_halves_up(count, published):
     assert round_count(count) == published
@@ -131,9 +143,23 @@ def test_an_unsafe_cell_is_hidden_with_the_corners_of_the_cheapest_rectangle():
 
 
 def test_a_corner_that_is_unsafe_is_not_used_and_a_cell_with_no_rectangle_hides_the_table():
-    grid = {("a", "x"): people(3), ("a", "y"): people(12), ("b", "x"): people(11), ("b", "y"): people(2), ("b", "z"): people(20), ("a", "z"): people(30)}
+    grid = {
+        ("a", "x"): people(3),
+        ("a", "y"): people(12),
+        ("b", "x"): people(11),
+        ("b", "y"): people(2),
+        ("b", "z"): people(20),
+        ("a", "z"): people(30),
+    }
     # (a, x) cannot pair with y (b, y is unsafe): it takes z. (b, y) likewise pairs with z.
-    assert protect_grid(grid, magnitude=False) == {("a", "x"), ("b", "x"), ("a", "z"), ("b", "z"), ("b", "y"), ("a", "y")}
+    assert protect_grid(grid, magnitude=False) == {
+        ("a", "x"),
+        ("b", "x"),
+        ("a", "z"),
+        ("b", "z"),
+        ("b", "y"),
+        ("a", "y"),
+    }
     assert protect_grid({("a", "x"): people(3), ("a", "y"): people(12)}, magnitude=False) is None
 
 

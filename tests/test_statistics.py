@@ -41,7 +41,20 @@ from tests.conftest import make_user, supplier_details
 from tests.spend_fixtures import make_buyer, make_framework
 
 LONDON = timezone.get_fixed_timezone(0)
-SMES = ["Acme", "Brightside", "Delta", "Kestrel", "Osprey", "Wren", "Finch", "Robin", "Swift", "Merlin", "Plover", "Linnet"]
+SMES = [
+    "Acme",
+    "Brightside",
+    "Delta",
+    "Kestrel",
+    "Osprey",
+    "Wren",
+    "Finch",
+    "Robin",
+    "Swift",
+    "Merlin",
+    "Plover",
+    "Linnet",
+]
 DIVISION_77 = "77 Agricultural, forestry, horticultural, aquacultural and apicultural services"
 DIVISION_90 = "90 Sewage, refuse, cleaning and environmental services"
 LARGE = ["Heron", "Lark", "Condor", "Eagle", "Falcon", "Gannet", "Ibis", "Jay", "Kite", "Magpie"]
@@ -61,9 +74,7 @@ class World:
 
 def _company(name: str, number: int, size: str) -> Organisation:
     user = make_user(f"admin@{name.lower()}.example", f"{name} Admin")
-    return register_organisation(
-        by=user, **supplier_details(f"{name} Ltd", f"{number:08d}", size=size)
-    )
+    return register_organisation(by=user, **supplier_details(f"{name} Ltd", f"{number:08d}", size=size))
 
 
 def _call_off(buyer, supplier, by, lot, value, region):
@@ -169,11 +180,13 @@ def _build_world() -> World:
                 lot=grounds, supplier=supplier, source=Appointment.Source.IMPORT, appointed_by=fiona
             )
         north = [
-            _call_off(northshire, s, helen, cleaning, 100_000 + 1_000 * i, "TLE") for i, s in enumerate(companies)
+            _call_off(northshire, s, helen, cleaning, 100_000 + 1_000 * i, "TLE")
+            for i, s in enumerate(companies)
         ]
         south_suppliers = companies[:6] + companies[12:17]  # 6 SMEs (Acme…), 5 large (Heron…)
         south = [
-            _call_off(southshire, s, sue, grounds, 50_000 + 1_000 * i, "TLJ") for i, s in enumerate(south_suppliers)
+            _call_off(southshire, s, sue, grounds, 50_000 + 1_000 * i, "TLJ")
+            for i, s in enumerate(south_suppliers)
         ]
         priya_south = _call_off(southshire, priya, sue, grounds, 40_000, "TLJ")
         priya_east = _call_off(eastmoor, priya, erin, grounds, 30_000, "TLH")
@@ -226,9 +239,14 @@ def table(client, slug, **filters) -> dict:
 
 
 def rows(document, *columns) -> list[tuple]:
-    out = [(r["label"], *[r.get(c) if r.get(c) is not None else r["symbols"][c] for c in columns]) for r in document["rows"]]
+    out = [
+        (r["label"], *[r.get(c) if r.get(c) is not None else r["symbols"][c] for c in columns])
+        for r in document["rows"]
+    ]
     total = document["total"]
-    return out + [("Total", *[total.get(c) if total.get(c) is not None else total["symbols"][c] for c in columns])]
+    return out + [
+        ("Total", *[total.get(c) if total.get(c) is not None else total["symbols"][c] for c in columns])
+    ]
 
 
 # Exact figures ---------------------------------------------------------------------------------------
@@ -287,7 +305,9 @@ def test_a_quarter_one_supplier_dominates_is_hidden_with_its_year_s_other_quarte
 
 def test_filters_combine_and_an_empty_combination_is_a_true_zero(client, released):
     # Local authorities are hidden in their own table: so in every finer one.
-    assert rows(table(client, "spend-by-category", region="TLE", authority_type="local_authority"), "spend") == [
+    assert rows(
+        table(client, "spend-by-category", region="TLE", authority_type="local_authority"), "spend"
+    ) == [
         (DIVISION_77, "[c]"),
         (DIVISION_90, "[c]"),
         ("Total", "[c]"),
@@ -299,7 +319,10 @@ def test_filters_combine_and_an_empty_combination_is_a_true_zero(client, release
         ("Total", 77_490),
     ]
     # Nothing of division 77 was bought in Yorkshire: a zero says so.
-    assert rows(table(client, "spend-by-region", division="77"), "spend")[0] == ("Yorkshire and The Humber", 0)
+    assert rows(table(client, "spend-by-region", division="77"), "spend")[0] == (
+        "Yorkshire and The Humber",
+        0,
+    )
     assert rows(table(client, "spend-by-category", region="TLK"), "spend", "share_of_spend")[-1] == (
         "Total",
         0,
@@ -332,7 +355,10 @@ class Fact:
             return False
         if cell["quarter"] and self.quarter != cell["quarter"]:
             return False
-        return all(not cell[d] or getattr(self, d) == cell[d] for d in ("region", "authority_type", "division", "breakdown"))
+        return all(
+            not cell[d] or getattr(self, d) == cell[d]
+            for d in ("region", "authority_type", "division", "breakdown")
+        )
 
 
 def spend_facts() -> list[Fact]:
@@ -390,7 +416,13 @@ def everything_published(slugs) -> dict[tuple, int]:
         t = statistics_tables.TABLES[slug]
         money = next(c.key for c in t.columns if c.kind == "money")
         for (year, quarter), region, kind, division in itertools.product(YEARS, REGIONS, KINDS, DIVISIONS):
-            filters = {"year": year, "quarter": quarter, "region": region, "authority_type": kind, "division": division}
+            filters = {
+                "year": year,
+                "quarter": quarter,
+                "region": region,
+                "authority_type": kind,
+                "division": division,
+            }
             result = statistics_tables.build(t, release, filters, labels, readers)
             for row in [*result.rows, result.total]:
                 figure = row.figures[money]
@@ -430,7 +462,9 @@ def check_nothing_singles_out(shown: dict, facts: list[Fact], people: list[Organ
         # Primary: ten or more suppliers, none making most of it, or nothing at all.
         suppliers = {f.supplier for f in inside}
         assert not suppliers or len(suppliers) >= 10, cell
-        by_supplier = sorted((sum(f.pence for f in inside if f.supplier == s) for s in suppliers), reverse=True)
+        by_supplier = sorted(
+            (sum(f.pence for f in inside if f.supplier == s) for s in suppliers), reverse=True
+        )
         if by_supplier:
             assert by_supplier[0] * 2 <= sum(by_supplier), cell
     # Differencing: with and without any filters, the difference is nobody or ten or more.
@@ -471,7 +505,9 @@ def test_the_adversary_is_not_toothless(stats_world, released):
     with pytest.raises(AssertionError, match="Priya Shah"):
         check_nothing_singles_out({**spend, _cell(region="TLJ"): 12_350}, facts, [stats_world.priya])
     # Nor is a hidden figure stored anywhere: not its value, not its count.
-    hidden = StatisticsCell.objects.get(measure="spend", period="", region="TLH", authority_type="", division="")
+    hidden = StatisticsCell.objects.get(
+        measure="spend", period="", region="TLH", authority_type="", division=""
+    )
     assert (hidden.shown, hidden.value_pence, hidden.count) == (False, None, None)
 
 
@@ -517,7 +553,17 @@ def test_drafts_unopened_tenders_and_draft_responses_contribute_nothing(
 
 
 def test_a_sole_trader_erased_is_still_counted_and_never_named(client, stats_world, released):
-    figures = ("measure", "period", "region", "authority_type", "division", "breakdown", "shown", "count", "value_pence")
+    figures = (
+        "measure",
+        "period",
+        "region",
+        "authority_type",
+        "division",
+        "breakdown",
+        "shown",
+        "count",
+        "value_pence",
+    )
     before = sorted(StatisticsCell.objects.values_list(*figures))
     priya = stats_world.priya
     # What the privacy code's erasure does to a sole trader's organisation in place.
@@ -530,7 +576,9 @@ def test_a_sole_trader_erased_is_still_counted_and_never_named(client, stats_wor
     pages = [client.get("/statistics/").content.decode()]
     for slug in statistics_tables.TABLES:
         for kind in ("csv", "json"):
-            pages.append(client.get(f"/statistics/{slug}/?format={kind}&region=TLH").content.decode("utf-8-sig"))
+            pages.append(
+                client.get(f"/statistics/{slug}/?format={kind}&region=TLH").content.decode("utf-8-sig")
+            )
     text = "\n".join(pages)
     assert [w for w in ("Priya", "Shah", "Erased supplier", "Orchard") if w in text] == []
     assert StatisticsRelease.objects.count() == 1  # the release before it is gone
@@ -551,7 +599,9 @@ def test_the_statistics_page_has_every_table_the_filters_and_the_symbols(client,
 
 def test_the_open_data_pages_link_to_the_statistics(client, db):
     assert 'href="/statistics/"' in client.get("/registers/").content.decode()
-    assert '<a class="govuk-footer__link" href="/statistics/">Statistics</a>' in client.get("/").content.decode()
+    assert (
+        '<a class="govuk-footer__link" href="/statistics/">Statistics</a>' in client.get("/").content.decode()
+    )
 
 
 def test_before_the_first_release_the_page_says_so_and_downloads_are_not_found(client, db):
@@ -564,7 +614,11 @@ def test_before_the_first_release_the_page_says_so_and_downloads_are_not_found(c
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/statistics/spend-by-region/?quarter=2&format=csv", 400, "Choose a year to choose one of its quarters"),
+        (
+            "/statistics/spend-by-region/?quarter=2&format=csv",
+            400,
+            "Choose a year to choose one of its quarters",
+        ),
         ("/statistics/spend-by-region/?region=ZZZ&format=json", 400, "Select a valid choice"),
         ("/statistics/spend-by-region/?format=xml", 400, "format must be csv or json."),
         ("/statistics/no-such-thing/", 404, ""),
@@ -594,9 +648,12 @@ def test_a_release_is_made_once_a_quarter_may_be_published(stats_world):
     assert second.covers_through == date(2026, 3, 31)
     assert list(StatisticsRelease.objects.values_list("pk", flat=True)) == [second.pk]
     # The first quarter of 2026: the second quarter's spend is not in it yet.
-    assert StatisticsCell.objects.get(release=second, measure="spend", period="", region="", authority_type="", division="").value_pence == (
-        sum(1_000 + 10 * i for i in range(22)) + sum(900 + 10 * i for i in range(11)) + 900
-    ) * 100
+    assert (
+        StatisticsCell.objects.get(
+            release=second, measure="spend", period="", region="", authority_type="", division=""
+        ).value_pence
+        == (sum(1_000 + 10 * i for i in range(22)) + sum(900 + 10 * i for i in range(11)) + 900) * 100
+    )
 
 
 def test_the_command_makes_a_release(stats_world):

@@ -184,15 +184,19 @@ def contract_facts(through: date):
         default=_text(NOT_RECORDED),
         output_field=CharField(),
     )
-    return Contract.objects.filter(awarded_at__date__lte=through).order_by().values(
-        **_facts(
-            day="awarded_at",
-            buyer="buyer",
-            division=_contract_division(),
-            breakdown=size,
-            contributor=F("supplier_id"),
-            unit=F("pk"),
-            amount=_pence("original_value_excl_vat"),
+    return (
+        Contract.objects.filter(awarded_at__date__lte=through)
+        .order_by()
+        .values(
+            **_facts(
+                day="awarded_at",
+                buyer="buyer",
+                division=_contract_division(),
+                breakdown=size,
+                contributor=F("supplier_id"),
+                unit=F("pk"),
+                amount=_pence("original_value_excl_vat"),
+            )
         )
     )
 
@@ -212,7 +216,9 @@ def _tenders_submitted(procurement_ref: str):
 
 def _tender_band():
     bands = [When(tenders=int(b), then=_text(b)) for b in TENDER_BANDS[:6]]
-    return Case(*bands, When(tenders__lte=10, then=_text("6-10")), default=_text("11+"), output_field=CharField())
+    return Case(
+        *bands, When(tenders__lte=10, then=_text("6-10")), default=_text("11+"), output_field=CharField()
+    )
 
 
 def tender_facts(through: date):
@@ -264,7 +270,9 @@ def award_time_facts(through: date):
     from tenderbox.tenders.models import Procurement
 
     return (
-        Procurement.objects.filter(public_procurement_q(), awarded_at__isnull=False, awarded_at__date__lte=through)
+        Procurement.objects.filter(
+            public_procurement_q(), awarded_at__isnull=False, awarded_at__date__lte=through
+        )
         .exclude(status=Procurement.Status.CANCELLED)
         .order_by()
         .values(
@@ -336,7 +344,12 @@ class Level:
 
 
 def levels_of(spec: MeasureSpec) -> list[Level]:
-    found = [Level(p, dims) for p in PERIODS for n in range(len(spec.dims) + 1) for dims in combinations(spec.dims, n)]
+    found = [
+        Level(p, dims)
+        for p in PERIODS
+        for n in range(len(spec.dims) + 1)
+        for dims in combinations(spec.dims, n)
+    ]
     return sorted(found, key=lambda lv: (lv.width, PERIODS.index(lv.period), lv.dims))
 
 
@@ -435,7 +448,9 @@ class Computation:
                         whens.append(f"WHEN s_year IN ({', '.join(['%s'] * len(years))}) THEN %s")
                         more += [*years, OTHER_QUARTER]
                     if codes:
-                        whens.append(f"WHEN s_year * 10 + s_quarter IN ({', '.join(['%s'] * len(codes))}) THEN %s")
+                        whens.append(
+                            f"WHEN s_year * 10 + s_quarter IN ({', '.join(['%s'] * len(codes))}) THEN %s"
+                        )
                         more += [*codes, OTHER_QUARTER]
                     aliases.append("k_quarter")
                     parts.append(f"CASE {' '.join(whens)} ELSE s_quarter END AS k_quarter")
@@ -458,9 +473,12 @@ class Computation:
         key += [str(v) for v in row[: len(level.dims)]]
         return tuple(key)
 
+    # The SQL below is assembled from names this module makes (the facts table, the k_ aliases of
+    # DIMS, the s_ columns): every value, such as a hidden region, is a query parameter (S608).
     def query(self, level: Level, merging: Merging | None = None) -> dict[tuple, Cell]:
         aliases, select, params = self._keys(level, merging)
-        inner = f"SELECT {select + ', ' if select else ''}s_contributor, s_unit, s_amount, s_days FROM {self.table}"
+        columns = "s_contributor, s_unit, s_amount, s_days"
+        inner = f"SELECT {select + ', ' if select else ''}{columns} FROM {self.table}"  # noqa: S608
         group = ", ".join(aliases)
         lead = group + ", " if group else ""
         by = f" GROUP BY {group}" if group else ""
@@ -468,13 +486,15 @@ class Computation:
         cells: dict[tuple, Cell] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {lead}COUNT(DISTINCT s_contributor), COUNT(DISTINCT s_unit) FROM ({inner}) f{by}",
+                f"SELECT {lead}COUNT(DISTINCT s_contributor), COUNT(DISTINCT s_unit) FROM ({inner}) f{by}",  # noqa: S608
                 params,
             )
             for row in cursor.fetchall():
                 contributors, units = int(row[width]), int(row[width + 1])
                 if units or contributors:
-                    cells[self._key(level, row[:width])] = Cell(Figures(contributors=contributors, units=units))
+                    cells[self._key(level, row[:width])] = Cell(
+                        Figures(contributors=contributors, units=units)
+                    )
             if self.spec.magnitude:
                 self._magnitudes(cursor, level, cells, inner, params, group, lead, width)
             if self.spec.quartiles:
@@ -486,7 +506,7 @@ class Computation:
         largest contributors, by window functions over the contributors' sums."""
         partition = f"PARTITION BY {group}" if group else ""
         cursor.execute(
-            f"SELECT {lead}s, rn, spread, total FROM ("
+            f"SELECT {lead}s, rn, spread, total FROM ("  # noqa: S608
             f"SELECT {lead}s, ROW_NUMBER() OVER ({partition} ORDER BY ABS(s) DESC, s_contributor) AS rn, "
             f"SUM(ABS(s)) OVER ({partition}) AS spread, SUM(s) OVER ({partition}) AS total FROM ("
             f"SELECT {lead}s_contributor, SUM(s_amount) AS s FROM ({inner}) f GROUP BY {lead}s_contributor"
@@ -495,7 +515,12 @@ class Computation:
         )
         for row in cursor.fetchall():
             key = self._key(level, row[:width])
-            size, rank, spread, total = abs(int(row[width])), int(row[width + 1]), int(row[width + 2]), int(row[width + 3])
+            size, rank, spread, total = (
+                abs(int(row[width])),
+                int(row[width + 1]),
+                int(row[width + 2]),
+                int(row[width + 3]),
+            )
             cell = cells[key]
             f = cell.figures
             cell.value = total
@@ -506,7 +531,7 @@ class Computation:
 
     def _quartiles(self, cursor, level, cells, inner, params, lead, width):
         cursor.execute(
-            f"SELECT {lead}s_days, COUNT(*) FROM ({inner}) f GROUP BY {lead}s_days ORDER BY {lead}s_days",
+            f"SELECT {lead}s_days, COUNT(*) FROM ({inner}) f GROUP BY {lead}s_days ORDER BY {lead}s_days",  # noqa: S608
             params,
         )
         histograms: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
@@ -646,7 +671,9 @@ def make_release(*, covers_through: date | None = None) -> StatisticsRelease:
             results = compute_measure(spec, covers_through)
             StatisticsLevel.objects.bulk_create(
                 [
-                    StatisticsLevel(release=release, measure=spec.code, level=level.code, hidden=result.hidden)
+                    StatisticsLevel(
+                        release=release, measure=spec.code, level=level.code, hidden=result.hidden
+                    )
                     for level, result in results.items()
                 ],
                 batch_size=BATCH,

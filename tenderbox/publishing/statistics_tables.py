@@ -313,7 +313,9 @@ class ReleaseReader:
     def cells(self, period: str, fixed: dict[str, str], row_dim: str) -> tuple[dict, object]:
         """The cells of one table: {row value: cell} and the total cell (None when empty)."""
         free = {d: "" for d in DIMS if d not in fixed and d != row_dim}
-        base = StatisticsCell.objects.filter(release=self.release, measure=self.measure, period=period, **free)
+        base = StatisticsCell.objects.filter(
+            release=self.release, measure=self.measure, period=period, **free
+        )
         if row_dim in fixed:
             found = list(base.filter(**fixed))
             cell = found[0] if found else None

@@ -6,58 +6,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='StatisticsRelease',
+            name="StatisticsRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('covers_through', models.DateField(help_text="Last day of the data it covers (a quarter's end).")),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, help_text='When it began to be computed.')),
-                ('completed_at', models.DateTimeField(blank=True, help_text='When every figure was stored: from then on it is published.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "covers_through",
+                    models.DateField(help_text="Last day of the data it covers (a quarter's end)."),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, help_text="When it began to be computed."
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When every figure was stored: from then on it is published.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-pk'],
+                "ordering": ["-started_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatisticsLevel',
+            name="StatisticsLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('spend', 'Spend under contracts'), ('contracts', 'Contracts awarded'), ('tenders', 'Tenders received'), ('award_times', 'Time to award')], help_text='What is measured.', max_length=12)),
-                ('level', models.CharField(help_text="Period granularity and dimensions, e.g. 'year:division,region'.", max_length=80)),
-                ('hidden', models.BooleanField(default=False, help_text='Every figure of it is confidential.')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='publishing.statisticsrelease')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("spend", "Spend under contracts"),
+                            ("contracts", "Contracts awarded"),
+                            ("tenders", "Tenders received"),
+                            ("award_times", "Time to award"),
+                        ],
+                        help_text="What is measured.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        help_text="Period granularity and dimensions, e.g. 'year:division,region'.",
+                        max_length=80,
+                    ),
+                ),
+                (
+                    "hidden",
+                    models.BooleanField(default=False, help_text="Every figure of it is confidential."),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="publishing.statisticsrelease",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('release', 'measure', 'level'), name='stat_level_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("release", "measure", "level"), name="stat_level_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StatisticsCell',
+            name="StatisticsCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('measure', models.CharField(choices=[('spend', 'Spend under contracts'), ('contracts', 'Contracts awarded'), ('tenders', 'Tenders received'), ('award_times', 'Time to award')], help_text='What is measured.', max_length=12)),
-                ('period', models.CharField(blank=True, help_text="'' (all), a year ('2026') or a quarter ('2026-Q1').", max_length=7)),
-                ('region', models.CharField(blank=True, help_text="Buyer's ITL1 region; '' for all.", max_length=3)),
-                ('authority_type', models.CharField(blank=True, help_text="Buyer's kind; '' for all.", max_length=30)),
-                ('division', models.CharField(blank=True, help_text="CPV division; '' for all.", max_length=2)),
-                ('breakdown', models.CharField(blank=True, help_text="The measure's own breakdown (supplier size, procedure, tenders received); '' for all.", max_length=20)),
-                ('shown', models.BooleanField(help_text='False: confidential, and no figure is stored.')),
-                ('count', models.PositiveBigIntegerField(blank=True, help_text='Payments, contracts or procurements, rounded to base 5.', null=True)),
-                ('value_pence', models.BigIntegerField(blank=True, help_text='Money, in pence, excluding VAT.', null=True)),
-                ('lower_quartile', models.DecimalField(blank=True, decimal_places=1, help_text='Days: lower quartile.', max_digits=7, null=True)),
-                ('median', models.DecimalField(blank=True, decimal_places=1, help_text='Days.', max_digits=7, null=True)),
-                ('upper_quartile', models.DecimalField(blank=True, decimal_places=1, help_text='Days: upper quartile.', max_digits=7, null=True)),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='publishing.statisticsrelease')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("spend", "Spend under contracts"),
+                            ("contracts", "Contracts awarded"),
+                            ("tenders", "Tenders received"),
+                            ("award_times", "Time to award"),
+                        ],
+                        help_text="What is measured.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        help_text="'' (all), a year ('2026') or a quarter ('2026-Q1').",
+                        max_length=7,
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(blank=True, help_text="Buyer's ITL1 region; '' for all.", max_length=3),
+                ),
+                (
+                    "authority_type",
+                    models.CharField(blank=True, help_text="Buyer's kind; '' for all.", max_length=30),
+                ),
+                (
+                    "division",
+                    models.CharField(blank=True, help_text="CPV division; '' for all.", max_length=2),
+                ),
+                (
+                    "breakdown",
+                    models.CharField(
+                        blank=True,
+                        help_text="The measure's own breakdown (supplier size, procedure, tenders received); '' for all.",
+                        max_length=20,
+                    ),
+                ),
+                ("shown", models.BooleanField(help_text="False: confidential, and no figure is stored.")),
+                (
+                    "count",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Payments, contracts or procurements, rounded to base 5.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "value_pence",
+                    models.BigIntegerField(
+                        blank=True, help_text="Money, in pence, excluding VAT.", null=True
+                    ),
+                ),
+                (
+                    "lower_quartile",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Days: lower quartile.",
+                        max_digits=7,
+                        null=True,
+                    ),
+                ),
+                (
+                    "median",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, help_text="Days.", max_digits=7, null=True
+                    ),
+                ),
+                (
+                    "upper_quartile",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Days: upper quartile.",
+                        max_digits=7,
+                        null=True,
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="publishing.statisticsrelease",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('release', 'measure', 'period', 'region', 'authority_type', 'division', 'breakdown'), name='stat_cell_unique'), models.CheckConstraint(condition=models.Q(('shown', True), models.Q(('count__isnull', True), ('lower_quartile__isnull', True), ('median__isnull', True), ('upper_quartile__isnull', True), ('value_pence__isnull', True)), _connector='OR'), name='stat_cell_hidden_has_no_figures')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "release",
+                            "measure",
+                            "period",
+                            "region",
+                            "authority_type",
+                            "division",
+                            "breakdown",
+                        ),
+                        name="stat_cell_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("shown", True),
+                            models.Q(
+                                ("count__isnull", True),
+                                ("lower_quartile__isnull", True),
+                                ("median__isnull", True),
+                                ("upper_quartile__isnull", True),
+                                ("value_pence__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="stat_cell_hidden_has_no_figures",
+                    ),
+                ],
             },
         ),
     ]

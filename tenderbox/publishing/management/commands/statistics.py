@@ -32,7 +32,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--through must be a date like 2026-03-31, not {through!r}.") from None
             if day > latest:
                 raise CommandError(
-                    f"A release can cover up to {latest:%-d %B %Y}: a quarter is published a month after it ends."
+                    f"A release can cover up to {latest:%-d %B %Y}: a quarter is published a month "
+                    "after it ends."
                 )
         else:
             day = latest
