@@ -552,6 +552,33 @@ def test_drafts_unopened_tenders_and_draft_responses_contribute_nothing(
     assert list(statistics.award_time_facts(date(2030, 1, 1))) == []
 
 
+def test_time_to_award_counts_calendar_days_from_publication_to_award(world):
+    from tenderbox.tenders.models import Procurement
+
+    facts = sorted(
+        (f["s_breakdown"], f["s_days"], f["s_units"]) for f in statistics.award_time_facts(date(2030, 1, 1))
+    )
+    expected = sorted(
+        (
+            p.procedure,
+            (timezone.localdate(p.awarded_at) - timezone.localdate(p.published_at)).days,
+            1,
+        )
+        for p in Procurement.objects.filter(awarded_at__isnull=False).exclude(status="cancelled")
+    )
+    assert facts == expected and len(facts) == 2
+
+
+def test_quartiles_interpolate_between_the_nearest_ranks():
+    histogram = [(10, 1), (20, 1), (30, 1), (40, 1)]
+    assert [statistics.quantile(histogram, p) for p in (0.25, 0.5, 0.75)] == [
+        Decimal("17.5"),
+        Decimal("25.0"),
+        Decimal("32.5"),
+    ]
+    assert statistics.quantile([(7, 3), (9, 1)], 0.5) == Decimal("7.0")
+
+
 def test_a_sole_trader_erased_is_still_counted_and_never_named(client, stats_world, released):
     figures = (
         "measure",

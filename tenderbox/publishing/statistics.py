@@ -49,6 +49,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -69,6 +70,11 @@ NOT_RECORDED = "not_recorded"
 UNCLASSIFIED = "00"  # a call-off whose framework lot has no CPV code
 BATCH = 2000
 
+# The facts table: the dimensions, whose the fact is (s_contributor), what is counted (s_unit, one
+# id, where the same unit has several rows; s_units, how many units the row stands for), the money in
+# pence (s_amount) and, for award times, the days (s_days). Payments and contracts are added up per
+# contributor and cell as the table is made (each counts once), so ten million payments make a
+# table of a few rows per supplier and quarter.
 FACT_COLUMNS = (
     "s_year",
     "s_quarter",
@@ -78,8 +84,9 @@ FACT_COLUMNS = (
     "s_breakdown",
     "s_contributor",
     "s_unit",
-    "s_amount",
     "s_days",
+    "s_units",
+    "s_amount",
 )
 
 SUPPLIER_SIZES = ("sme", "large", NOT_RECORDED)
@@ -131,7 +138,12 @@ def _contract_division(prefix: str = ""):
     return Substr(code, 1, 2)
 
 
-def _facts(*, day, buyer, division, breakdown, contributor, unit, amount=None, days=None) -> dict:
+def _number(n: int):
+    return Value(n, output_field=BigIntegerField())
+
+
+def _facts(*, day, buyer, division, breakdown, contributor, unit=None, days=None, **more) -> dict:
+    """The columns of FACT_COLUMNS, as expressions (`more`: s_units and s_amount when given per row)."""
     return {
         "s_year": ExtractYear(day),
         "s_quarter": ExtractQuarter(day),
@@ -140,9 +152,9 @@ def _facts(*, day, buyer, division, breakdown, contributor, unit, amount=None, d
         "s_division": division,
         "s_breakdown": breakdown,
         "s_contributor": contributor,
-        "s_unit": unit,
-        "s_amount": amount if amount is not None else Value(0, output_field=BigIntegerField()),
+        "s_unit": unit if unit is not None else _number(0),
         "s_days": days if days is not None else Value(0, output_field=IntegerField()),
+        **more,
     }
 
 
@@ -166,10 +178,9 @@ def spend_facts(through: date):
                 division=_contract_division("contract__"),
                 breakdown=_text(""),
                 contributor=F("contract__supplier_id"),
-                unit=F("pk"),
-                amount=_pence("amount_excl_vat"),
             )
         )
+        .annotate(s_units=Count("pk"), s_amount=Sum(_pence("amount_excl_vat")))
     )
 
 
@@ -194,10 +205,9 @@ def contract_facts(through: date):
                 division=_contract_division(),
                 breakdown=size,
                 contributor=F("supplier_id"),
-                unit=F("pk"),
-                amount=_pence("original_value_excl_vat"),
             )
         )
+        .annotate(s_units=Count("pk"), s_amount=Sum(_pence("original_value_excl_vat")))
     )
 
 
@@ -244,6 +254,8 @@ def tender_facts(through: date):
                 breakdown=_tender_band(),
                 contributor=F("supplier_id"),
                 unit=F("procurement_id"),
+                s_units=_number(1),
+                s_amount=_number(0),
             )
         )
     )
@@ -259,6 +271,8 @@ def tender_facts(through: date):
                 breakdown=_text("0"),
                 contributor=F("buyer_id"),
                 unit=F("pk"),
+                s_units=_number(1),
+                s_amount=_number(0),
             )
         )
     )
@@ -282,10 +296,11 @@ def award_time_facts(through: date):
                 division=Substr("main_cpv_id", 1, 2),
                 breakdown=F("procedure"),
                 contributor=F("buyer_id"),
-                unit=F("pk"),
                 days=DaysBetween(TruncDate("awarded_at"), TruncDate("published_at")),
+                s_amount=_number(0),
             )
         )
+        .annotate(s_units=Count("pk"))
     )
 
 
@@ -296,6 +311,7 @@ class MeasureSpec:
     magnitude: bool  # money: dominance applies
     breakdown: bool
     quartiles: bool = False
+    repeated_units: bool = False  # a unit has a row per contributor (a procurement per tenderer)
 
     @property
     def dims(self) -> tuple[str, ...]:
@@ -307,7 +323,7 @@ MEASURES = {
     for m in (
         MeasureSpec(Measure.SPEND, spend_facts, magnitude=True, breakdown=False),
         MeasureSpec(Measure.CONTRACTS, contract_facts, magnitude=True, breakdown=True),
-        MeasureSpec(Measure.TENDERS, tender_facts, magnitude=False, breakdown=True),
+        MeasureSpec(Measure.TENDERS, tender_facts, magnitude=False, breakdown=True, repeated_units=True),
         MeasureSpec(Measure.AWARD_TIMES, award_time_facts, magnitude=False, breakdown=True, quartiles=True),
     )
 }
@@ -477,20 +493,21 @@ class Computation:
     # DIMS, the s_ columns): every value, such as a hidden region, is a query parameter (S608).
     def query(self, level: Level, merging: Merging | None = None) -> dict[tuple, Cell]:
         aliases, select, params = self._keys(level, merging)
-        columns = "s_contributor, s_unit, s_amount, s_days"
+        columns = "s_contributor, s_unit, s_units, s_amount, s_days"
         inner = f"SELECT {select + ', ' if select else ''}{columns} FROM {self.table}"  # noqa: S608
         group = ", ".join(aliases)
         lead = group + ", " if group else ""
         by = f" GROUP BY {group}" if group else ""
         width = len(aliases)
+        counted = "COUNT(DISTINCT s_unit)" if self.spec.repeated_units else "SUM(s_units)"
         cells: dict[tuple, Cell] = {}
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {lead}COUNT(DISTINCT s_contributor), COUNT(DISTINCT s_unit) FROM ({inner}) f{by}",  # noqa: S608
+                f"SELECT {lead}COUNT(DISTINCT s_contributor), {counted} FROM ({inner}) f{by}",  # noqa: S608
                 params,
             )
             for row in cursor.fetchall():
-                contributors, units = int(row[width]), int(row[width + 1])
+                contributors, units = int(row[width] or 0), int(row[width + 1] or 0)
                 if units or contributors:
                     cells[self._key(level, row[:width])] = Cell(
                         Figures(contributors=contributors, units=units)
@@ -531,7 +548,7 @@ class Computation:
 
     def _quartiles(self, cursor, level, cells, inner, params, lead, width):
         cursor.execute(
-            f"SELECT {lead}s_days, COUNT(*) FROM ({inner}) f GROUP BY {lead}s_days ORDER BY {lead}s_days",  # noqa: S608
+            f"SELECT {lead}s_days, SUM(s_units) FROM ({inner}) f GROUP BY {lead}s_days ORDER BY {lead}s_days",  # noqa: S608
             params,
         )
         histograms: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
