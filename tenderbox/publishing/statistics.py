@@ -53,7 +53,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractQuarter, ExtractYear, Round, Substr, TruncDate
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractQuarter,
+    ExtractYear,
+    Least,
+    Round,
+    Substr,
+    TruncDate,
+)
 from django.utils import timezone
 
 from tenderbox.audit.chain import record
@@ -90,7 +99,7 @@ FACT_COLUMNS = (
 )
 
 SUPPLIER_SIZES = ("sme", "large", NOT_RECORDED)
-TENDER_BANDS = ("0", "1", "2", "3", "4", "5", "6-10", "11+")
+TENDER_BANDS = tuple(str(n) for n in range(12))  # "11": 11 or more
 
 
 # Facts ----------------------------------------------------------------------------------------------
@@ -224,11 +233,9 @@ def _tenders_submitted(procurement_ref: str):
     return Coalesce(Subquery(counted), 0)
 
 
-def _tender_band():
-    bands = [When(tenders=int(b), then=_text(b)) for b in TENDER_BANDS[:6]]
-    return Case(
-        *bands, When(tenders__lte=10, then=_text("6-10")), default=_text("11+"), output_field=CharField()
-    )
+def _tender_band(procurement_ref: str):
+    """How many tenders, up to "11" meaning 11 or more: the count is read once per row."""
+    return Cast(Least(_tenders_submitted(procurement_ref), Value(11)), CharField())
 
 
 def tender_facts(through: date):
@@ -246,12 +253,11 @@ def tender_facts(through: date):
     tenders = (
         Response.objects.filter(status=Response.Status.SUBMITTED, procurement__in=opened)
         .order_by()
-        .annotate(tenders=_tenders_submitted("procurement_id"))
         .values(
             **_facts(
                 **common,
                 division=Substr("procurement__main_cpv_id", 1, 2),
-                breakdown=_tender_band(),
+                breakdown=_tender_band("procurement_id"),
                 contributor=F("supplier_id"),
                 unit=F("procurement_id"),
                 s_units=_number(1),
@@ -674,6 +680,12 @@ def _stored_cells(release, spec: MeasureSpec, results: dict[Level, LevelResult])
 
 
 def compute_measure(spec: MeasureSpec, through: date) -> dict[Level, LevelResult]:
+    """Every level of one measure (in the caller's transaction)."""
+    if connection.vendor == "postgresql":
+        # The grouped queries sort and hash millions of facts: memory for this transaction only,
+        # rather than the server default of a few MB spilling every sort to disk.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '128MB'")
     with fact_table(spec.facts(through)) as table:
         return Computation(spec, table).run()
 

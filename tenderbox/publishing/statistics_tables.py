@@ -156,9 +156,8 @@ SIZE_LABELS = {
 BAND_LABELS = {
     "0": "None",
     "1": "1 tender",
-    "6-10": "6 to 10 tenders",
-    "11+": "11 or more tenders",
-    **{b: f"{b} tenders" for b in ("2", "3", "4", "5")},
+    **{str(n): f"{n} tenders" for n in range(2, 11)},
+    "11": "11 or more tenders",
 }
 
 
