@@ -657,6 +657,15 @@ def test_bad_requests_get_a_clear_message(client, released, url, status, message
     assert message in response.content.decode()
 
 
+def test_one_statistic_has_its_own_page(client, released):
+    page = client.get("/statistics/time-to-award/?region=TLE").content.decode()
+    assert '<h1 class="govuk-heading-l">Time from publication to award</h1>' in page
+    assert 'action="/statistics/time-to-award/"' in page and 'id="table-time-to-award"' in page
+    assert 'id="table-sme-share"' not in page
+    refused = client.get("/statistics/time-to-award/?quarter=1")
+    assert refused.status_code == 400 and 'action="/statistics/time-to-award/"' in refused.content.decode()
+
+
 def test_a_bad_filter_on_the_page_is_shown_against_its_field(client, released):
     response = client.get("/statistics/?quarter=3")
     assert response.status_code == 400

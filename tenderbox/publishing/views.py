@@ -253,7 +253,7 @@ def _render_statistics(request, tables, *, slug=None):
             "release": release,
             "form": form,
             "results": results,
-            "single": slug is not None,
+            "single": tables[0] if slug is not None else None,
             "query_string": params.urlencode(),
             "symbols": stats.SYMBOLS,
         },
