@@ -335,6 +335,8 @@ PAGES = {
     "tenders:feed": Page(methods=ANSWERS_POST, anonymous=200),
     "publishing:registers": Page(methods=ANSWERS_POST, anonymous=200),
     "publishing:register": Page(args=lambda w: {"slug": "contracts"}, methods=ANSWERS_POST, anonymous=200),
+    "publishing:statistics": Page(methods=("GET",), anonymous=200),
+    "publishing:statistic": Page(args=lambda w: {"slug": "sme-share"}, methods=("GET",), anonymous=200),
     "tenders:opportunity": Page(
         args=lambda w: {"reference": w.published.reference}, methods=ANSWERS_POST, anonymous=200
     ),

@@ -110,7 +110,8 @@ def summaries(contracts, *, today: date | None = None) -> dict[int, SpendSummary
     }
     counted = {
         row["contract_id"]: row
-        for row in SpendRecord.objects.filter(contract_id__in=ids).public()
+        for row in SpendRecord.objects.filter(contract_id__in=ids)
+        .public()
         .values("contract_id")
         .annotate(net=Sum("amount_excl_vat"), vat=Sum("vat"), n=Count("pk"))
         .order_by()
