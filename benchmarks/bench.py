@@ -17,15 +17,12 @@ another server. Requests go only to 127.0.0.1, bounded in number and time.
 """
 
 import argparse
-import base64
 import os
 import random
-import secrets
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -193,31 +190,10 @@ def throughput(urls: list[str], *, clients: int, seconds: float) -> float:
 def bench_end_to_end(database_url: str, rng: random.Random, *, requests: int, seconds: float, workers: int):
     from urllib.parse import urlencode
 
+    from benchmarks.harness import production_env
     from tenderbox.tenders.models import Procurement
 
-    env = {
-        **os.environ,
-        "TENDERBOX_ENV": "production",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "TENDERBOX_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        "EMAIL_URL": "console://",
-        "OCDS_PREFIX": os.environ.get("OCDS_PREFIX", "ocds-tbx000"),  # the demo's placeholder prefix
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("PYTEST_VERSION", None)
-    # Production serves hashed static files from the manifest, as an installed release would.
-    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="tenderbox-bench-static-")
-    subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "tenderbox"), "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    env = production_env(database_url)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     references = list(
