@@ -51,7 +51,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import ADMIN_URL, percentiles  # noqa: E402
-from benchmarks.harness import fresh_database, gunicorn, production_env  # noqa: E402
+from benchmarks.harness import fresh_database, gunicorn, load_average, production_env  # noqa: E402
 
 HEADERS = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 TIMEOUT = 60
@@ -103,6 +103,13 @@ def expect(answer: Answer, status: int, what: str) -> dict:
     if answer.status != status:
         raise SystemExit(f"{what}: expected {status}, got {answer.status} {answer.error} {answer.body}")
     return answer.body
+
+
+def warm(base: str, token: str, *, workers: int) -> None:
+    """Each worker's first requests import the views and build the URL resolver (a second or more):
+    spend that before anything is measured."""
+    with ThreadPoolExecutor(max_workers=workers * 2) as pool:
+        list(pool.map(lambda _: call("GET", f"{base}/api/v1/me", token), range(workers * 8)))
 
 
 # The world ----------------------------------------------------------------------------------------
@@ -421,6 +428,7 @@ def main() -> None:
             connections.close_all()
             env = production_env(url)
             with gunicorn(env, workers=args.workers) as base:
+                warm(base, buyers[0], workers=args.workers)
                 published = publish_procurement(base, buyers[0], lots=args.lots)
                 procurement = Procurement.objects.get(pk=published["id"])
                 body = draft_body(procurement)
@@ -451,7 +459,7 @@ def main() -> None:
                     submission_deadline=deadline, next_transition_at=deadline
                 )
                 connections.close_all()
-                print(f"The rush ({args.clients} client threads at most):")
+                print(f"The rush ({args.clients} client threads at most; {load_average()} before it):")
                 attempts = rush(
                     base,
                     procurement.reference,
@@ -463,6 +471,7 @@ def main() -> None:
                     seed=2026,
                 )
                 failed = report(attempts, window=args.window, document_mb=args.document_mb)
+                print(f"  {load_average()} after it")
                 wait = (deadline - timezone.now()).total_seconds() + 0.5
                 if wait > 0:
                     time.sleep(wait)

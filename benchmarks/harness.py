@@ -165,3 +165,9 @@ def rss_mb() -> float:
 def peak_rss_mb() -> float:
     """This process's largest resident set so far, in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_average() -> str:
+    """The machine's load, printed beside figures: on 2 cores other work moves them a lot."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f})"

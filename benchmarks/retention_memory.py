@@ -44,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import ADMIN_URL  # noqa: E402
-from benchmarks.harness import fresh_database, peak_rss_mb, rss_mb  # noqa: E402
+from benchmarks.harness import fresh_database, load_average, peak_rss_mb, rss_mb  # noqa: E402
 
 UNUSABLE = "!"  # what set_unusable_password stores, without hashing a million times
 
@@ -227,7 +227,7 @@ def measure(title: str, *, dry_run: bool, batch: int, heap: bool, quiet: bool):
     rows = done["rows"]
     print(
         f"{title}: {seconds:.1f} s for {rows:,} rows looked at in {done['batches']:,} batches "
-        f"({rows / seconds if seconds else 0:,.0f} rows/s), {queries[0]:,} queries"
+        f"({rows / seconds if seconds else 0:,.0f} rows/s), {queries[0]:,} queries; {load_average()}"
     )
     if samples:
         settled = [s[2] for s in samples[len(samples) // 10 :]] or [samples[-1][2]]

@@ -43,7 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import ADMIN_URL  # noqa: E402
-from benchmarks.harness import ROOT, fresh_database  # noqa: E402
+from benchmarks.harness import ROOT, fresh_database, load_average  # noqa: E402
 
 SAM_EMAIL = "sam.jones@gardener.example"
 PDF = b"%PDF-1.4\n% Method statement\n%%EOF\n"
@@ -436,10 +436,48 @@ def _sign_ins_and_returns(sam, gardening, ian, northshire, *, rows: int) -> dict
     return {"sign_in_logs": len(logs), "mi_returns": len(returns)}
 
 
+def load_others(rows: int) -> None:
+    """Other people's rows in the tables the export searches by address: their messages and their
+    sign-in records (COPY), so that a lookup that reads a whole table shows."""
+    from django.db import connection
+    from django.utils import timezone
+
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        columns = (
+            "to_email, subject, body, purpose, status, created_at, attempts, last_error, unsubscribe_url"
+        )
+        with cursor.cursor.copy(f"COPY notifications_message ({columns}) FROM STDIN") as copy:
+            for n in range(rows):
+                copy.write_row(
+                    (
+                        f"person{n}@example.com",
+                        "New opportunities",
+                        "…",
+                        "opportunity_alerts",
+                        "sent",
+                        now,
+                        1,
+                        "",
+                        "",
+                    )
+                )
+        columns = "user_agent, ip_address, username, http_accept, path_info, attempt_time, session_hash"
+        with cursor.cursor.copy(f"COPY axes_accesslog ({columns}) FROM STDIN") as copy:
+            for n in range(rows):
+                copy.write_row(
+                    ("Firefox", "198.51.100.7", f"person{n}@example.com", "*/*", "/account/sign-in", now, "")
+                )
+        cursor.execute("ANALYZE")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10_000, help="About how many records the person has.")
     parser.add_argument("--other-sessions", type=int, default=10_000, help="Other people's live sessions.")
+    parser.add_argument(
+        "--others", type=int, default=1_000_000, help="Other people's messages, and sign-in records."
+    )
     parser.add_argument("--database-url", default=ADMIN_URL, help="A PostgreSQL server's admin database.")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database afterwards.")
     parser.add_argument(
@@ -458,10 +496,14 @@ def main() -> None:
             from tenderbox.privacy.subject import find
 
             started = time.perf_counter()
+            load_others(args.others)
             built = build_heavy_user(args.records, args.other_sessions)
             sam = built["sam"]
             seconds = time.perf_counter() - started
-            print(f"Built the person in {seconds:.1f} s; the audit chain verifies: {verify().ok}")
+            print(
+                f"Built the person and {args.others:,} messages and sign-in records of others in "
+                f"{seconds:.1f} s; the audit chain verifies: {verify().ok}"
+            )
             found = find(sam)
             total = sum(len(f.pks) for f in found.values())
             print(f"Sam's records, as the export finds them: {total:,} in {len(found)} kinds")
@@ -469,6 +511,7 @@ def main() -> None:
                 print(f"  {label:32} {len(f.pks):>7,}")
 
             build_export(sam)  # warm: templates, the privacy map, the database's caches
+            print(f"Timing ({load_average()})")
             started = time.perf_counter()
             content = build_export(sam)
             seconds = time.perf_counter() - started
