@@ -19,15 +19,12 @@ another server. Requests go only to 127.0.0.1, bounded in number and time.
 """
 
 import argparse
-import base64
 import os
 import random
-import secrets
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -197,34 +194,13 @@ def bench_end_to_end(
 ):
     from urllib.parse import urlencode
 
+    from benchmarks.harness import production_env
     from tenderbox.tenders.models import Procurement
 
-    env = {
-        **os.environ,
-        "TENDERBOX_ENV": "production",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "TENDERBOX_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "HUEY_REDIS_URL": os.environ.get("HUEY_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        # Shared by the workers, as in production (pages are keyed by a fresh database's row versions).
-        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/14"),
-        "PAGE_CACHE_SECONDS": "0" if not page_cache else os.environ.get("PAGE_CACHE_SECONDS", "300"),
-        "EMAIL_URL": "console://",
-        "OCDS_PREFIX": os.environ.get("OCDS_PREFIX", "ocds-tbx000"),  # the demo's placeholder prefix
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("PYTEST_VERSION", None)
-    # Production serves hashed static files from the manifest, as an installed release would.
-    env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="tenderbox-bench-static-")
-    subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "tenderbox"), "collectstatic", "--no-input", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    env = production_env(database_url)
+    # Shared by the workers, as in production (pages are keyed by a fresh database's row versions).
+    env["CACHE_REDIS_URL"] = os.environ.get("CACHE_REDIS_URL", "redis://127.0.0.1:6379/14")
+    env["PAGE_CACHE_SECONDS"] = "0" if not page_cache else os.environ.get("PAGE_CACHE_SECONDS", "300")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     references = list(

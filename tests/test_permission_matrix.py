@@ -818,6 +818,9 @@ ENDPOINTS = {
     "PUT /api/v1/opportunities/{reference}/response": Endpoint(
         args=OPP, body=lambda w: {"declaration": True}, right=("bob", 200), **API_SUPPLIER
     ),
+    "POST /api/v1/opportunities/{reference}/response/documents": Endpoint(
+        args=OPP, multipart=True, right=("bob", 201), **API_SUPPLIER
+    ),
     "POST /api/v1/opportunities/{reference}/response/submit": Endpoint(
         args=OPP,
         body=_submission_body,

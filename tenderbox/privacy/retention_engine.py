@@ -29,7 +29,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenderbox.audit.chain import record
+from tenderbox.audit.chain import appending_together, record
 from tenderbox.privacy.holds import Holds
 from tenderbox.privacy.map import privacy_map
 from tenderbox.privacy.models import RetentionCursor, RetentionRun
@@ -154,8 +154,9 @@ def _process(policy: Policy, pks: list, *, today, now, dry_run: bool) -> Tally:
         verb = f"retention.{policy.verb}"
         about = {"rule": policy.rule_key, "population": policy.key}
         if policy.per_row_events:
-            for pk in todo:
-                record(verb, obj=policy.model(pk=pk), after=about)
+            with appending_together():
+                for pk in todo:
+                    record(verb, obj=policy.model(pk=pk), after=about)
         else:
             after = {**about, "model": policy.model._meta.label_lower, "count": len(todo)}
             if isinstance(todo[0], int):  # never a session key: that would be a credential in the trail
@@ -163,15 +164,15 @@ def _process(policy: Policy, pks: list, *, today, now, dry_run: bool) -> Tally:
             record(verb, after=after)
         policy.apply_batch(todo)
         return tally
-    for obj in policy.load(pks, lock=not dry_run):
-        assessment = policy.assess(obj, today=today, holds=holds)
+    objs = policy.load(pks, lock=not dry_run)
+    decided = list(zip(objs, policy.assess_batch(objs, today=today, holds=holds), strict=True))
+    for _, assessment in decided:
         tally.add(assessment.outcome)
-        if dry_run:
-            continue
-        if assessment.outcome == Outcome.APPLY:
-            policy.apply(obj, assessment, now=now)
-        elif assessment.outcome == Outcome.WARN:
-            policy.warn(obj, assessment, now=now)
+    if not dry_run:
+        # The batch's events (one per account warned or anonymised) go into the chain together; any
+        # error rolls the whole batch back, events and all.
+        with appending_together():
+            policy.act(decided, now=now)
     return tally
 
 
