@@ -19,7 +19,7 @@ def everything():
 
 
 def test_the_world_and_fifty_synthetic_procurements_validate(world, offline, tmp_path):
-    demo.generate_scale(50, seed=7)
+    demo.generate_scale(50, seed=7, spend_per_procurement=2)
     release_package, record_package, processes = everything()
     kinds = sorted({tag for r in release_package["releases"] for tag in r["tag"]})
     assert kinds == [
@@ -27,6 +27,8 @@ def test_the_world_and_fifty_synthetic_procurements_validate(world, offline, tmp
         "awardUpdate",
         "contract",
         "contractAmendment",
+        "contractUpdate",
+        "implementation",
         "tender",
         "tenderAmendment",
         "tenderCancellation",
@@ -41,7 +43,7 @@ def test_the_demo_world_validates(db, offline, tmp_path):
     demo.load_demo()
     demo.load_demo_procurements()
     demo.load_demo_frameworks()
-    demo.generate_scale(50, seed=11)
+    demo.generate_scale(50, seed=11, spend_per_procurement=2)
     release_package, record_package, processes = everything()
     assert {ocid.split("-", 2)[2].split("-")[0] for _, ocid, _ in processes} == {"TBX", "FW", "CON"}
     assert_valid(validate(release_package, tmp_path))

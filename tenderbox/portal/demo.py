@@ -1,10 +1,10 @@
 """Demo data: a small, known world to click through, and `--scale N` synthetic volume.
 
-Everything is built through the real actions (so the audit trail and the privacy map see it) and
-is idempotent: running it again changes nothing that is already there.
+The known world is built through the real actions (so the audit trail and the privacy map see it)
+and is idempotent: running it again changes nothing that is already there. The synthetic volume
+(`generate_scale`) adds more each time it runs, in bulk (portal/scale.py and portal/bulk.py).
 """
 
-import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -214,401 +214,88 @@ def load_demo() -> list[tuple[str, str, str]]:
     return rows
 
 
-TOWNS = [
-    ("Manchester", "M1 1AE", "TLD"),
-    ("Newcastle", "NE1 4ST", "TLC"),
-    ("York", "YO1 7HH", "TLE"),
-    ("Nottingham", "NG1 5FS", "TLF"),
-    ("Birmingham", "B1 1BB", "TLG"),
-    ("Cambridge", "CB2 1TN", "TLH"),
-    ("London", "EC1A 1BB", "TLI"),
-    ("Brighton", "BN1 1AA", "TLJ"),
-    ("Exeter", "EX1 1AA", "TLK"),
-    ("Swansea", "SA1 1AA", "TLL"),
-    ("Edinburgh", "EH1 1YZ", "TLM"),
-    ("Derry", "BT48 6AA", "TLN"),
-]
-WORDS = [
-    "Apex",
-    "Beacon",
-    "Cedar",
-    "Delta",
-    "Evergreen",
-    "Forge",
-    "Granite",
-    "Harbour",
-    "Iris",
-    "Juniper",
-    "Kestrel",
-    "Lumen",
-    "Meridian",
-    "Northgate",
-    "Oakridge",
-    "Pinnacle",
-    "Quartz",
-    "Riverside",
-    "Summit",
-    "Tidewater",
-    "Unity",
-    "Vantage",
-    "Willow",
-    "Yardley",
-]
-TRADES = [
-    "Facilities",
-    "Construction",
-    "Digital",
-    "Care",
-    "Catering",
-    "Transport",
-    "Consulting",
-    "Engineering",
-    "Cleaning",
-    "Security",
-    "Software",
-    "Landscaping",
-]
-FIRST = [
-    "Aisha",
-    "Ben",
-    "Chloe",
-    "Dan",
-    "Ella",
-    "Finn",
-    "Grace",
-    "Harry",
-    "Isla",
-    "Jack",
-    "Kate",
-    "Liam",
-    "Maya",
-    "Noah",
-    "Olivia",
-    "Priya",
-    "Rhys",
-    "Sophie",
-    "Tom",
-    "Zara",
-]
-LAST = [
-    "Adams",
-    "Baker",
-    "Clarke",
-    "Davies",
-    "Evans",
-    "Foster",
-    "Hughes",
-    "Jones",
-    "Khan",
-    "Lewis",
-    "Morgan",
-    "Patel",
-    "Roberts",
-    "Smith",
-    "Taylor",
-    "Walker",
-    "Wilson",
-    "Young",
-]
+class ScaleProgress:
+    """What `generate_scale` reports as it goes: each stage as it starts, then rows as they are
+    written. The command shows it as progress bars; the default says nothing."""
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, units: int) -> None:
+        pass
 
 
-def generate_scale(n: int, *, seed: int = 2026, progress=None, batch: int = 1000) -> dict:
-    """Add `n` synthetic procurements with everything under them: the buyers and suppliers that run
-    and answer them (one buyer per 50 procurements, one supplier per 10, each with an admin), lots,
-    award criteria, CPV codes, and registered interest. Statuses follow a live portal: most open,
-    some closed, a few drafts. Bulk inserts in batches (no audit events: this is volume for tests and
-    benchmarks, not history); `progress(advance)` is called per batch.
-    """
-    rng = random.Random(seed)
-    buyers = _scale_organisations(max(2, n // 50), Organisation.Kind.BUYER, rng, batch)
-    suppliers = _scale_organisations(max(5, n // 10), Organisation.Kind.SUPPLIER, rng, batch)
-    created = 0
-    while created < n:
-        size = min(batch, n - created)
-        _scale_procurements(size, buyers, suppliers, rng)
-        created += size
-        if progress:
-            progress(size)
-    frameworks, call_offs = _scale_frameworks(max(1, n // 500), max(2, n // 5), buyers, suppliers, rng, batch)
+def generate_scale(
+    n: int,
+    *,
+    seed: int = 2026,
+    spend_per_procurement: int = 10,
+    progress: ScaleProgress | None = None,
+    batch: int = 5000,
+    writer="",
+) -> dict:
+    """Add `n` synthetic procurements and everything around them (portal/scale.py's World: buyers,
+    suppliers and their admins, lots, criteria, CPV codes, interest, frameworks with appointed
+    suppliers, call-offs, and `spend_per_procurement` spend records per procurement), in one
+    transaction, through COPY on PostgreSQL or `bulk_create` elsewhere (`writer` "orm" forces the
+    ORM; a writer from portal/bulk.py may be given). Returns the counts (`rows` per table), the
+    seconds each stage took and the tables whose indexes were rebuilt."""
+    import time
+
+    from tenderbox.portal import bulk, scale
+
+    if n < 1:
+        raise ValueError("--scale must be at least 1.")
+    if spend_per_procurement < 0:
+        raise ValueError("--spend-per-procurement cannot be negative.")
+    progress = progress or ScaleProgress()
+    chosen = bulk.writer_for(writer)
+    models = scale.loaded_models()
+    shape = scale.Shape(n, spend_per_procurement)
+    seconds, stage_rows = {}, {}
+    with transaction.atomic():
+        chosen.begin(models, shape.expected())
+        world = scale.World(shape, seed=seed, first_id=chosen.first_id, batch=batch)
+        for stage in world.stages():
+            started = time.perf_counter()
+            progress.stage(stage.name, stage.total)
+            written = 0
+            for step in stage.batches():
+                for rows in step.tables:
+                    chosen.write(rows)
+                    written += len(rows.rows)
+                progress.advance(step.units)
+            stage_rows[stage.name] = written
+            seconds[stage.name] = time.perf_counter() - started
+        started = time.perf_counter()
+        rebuilt = chosen.rebuilt()
+        if rebuilt:
+            progress.stage("indexes and constraints", len(rebuilt))
+            chosen.rebuild(progress)
+            seconds["indexes and constraints"] = time.perf_counter() - started
+            started = time.perf_counter()
+        progress.stage("sequences and commit", 0)
+        chosen.finish(models)
+    seconds["sequences and commit"] = time.perf_counter() - started
+    started = time.perf_counter()
+    progress.stage("statistics", 0)
+    chosen.analyse(models)
+    seconds["statistics"] = time.perf_counter() - started
+    rows = world.counts
     return {
         "procurements": n,
-        "buyers": len(buyers),
-        "suppliers": len(suppliers),
-        "frameworks": frameworks,
-        "call_offs": call_offs,
+        "buyers": len(world.buyers),
+        "suppliers": len(world.suppliers),
+        "users": rows.get("accounts.User", 0),
+        "frameworks": rows.get("frameworks.Framework", 0),
+        "call_offs": rows.get("contracts.Contract", 0),
+        "spend": rows.get("spend.SpendRecord", 0),
+        "rows": rows,
+        "stage_rows": stage_rows,
+        "seconds": seconds,
+        "writer": chosen.name,
+        "rebuilt": rebuilt,
     }
-
-
-def _scale_frameworks(count: int, call_offs: int, buyers, suppliers, rng, batch: int) -> tuple[int, int]:
-    """`count` live frameworks (one per 500 procurements) of 2-4 lots, each lot with 3-12 appointed
-    suppliers, open to every kind of authority; and `call_offs` direct-award call-off contracts
-    spread over their lots (one per 5 procurements), within each lot's maximum value."""
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from tenderbox.contracts.models import Contract
-    from tenderbox.frameworks.models import Appointment, EligibilityRule, Framework, FrameworkLot
-
-    codes = getattr(_scale_procurements, "codes", None) or _cpv_codes()
-    today = timezone.localdate()
-    year = today.year
-    start = Framework.objects.filter(reference__startswith=f"FW-{year}-").count()
-    owners = rng.sample(buyers, k=min(len(buyers), count)) * (count // max(1, len(buyers)) + 1)
-    frameworks = []
-    for i in range(count):
-        owner_id, user_id = owners[i]
-        starts = today - timedelta(days=rng.randint(30, 700))
-        ends = starts + timedelta(days=rng.choice([730, 1095, 1460]) - 1)
-        code, description = rng.choice(codes)
-        frameworks.append(
-            Framework(
-                owner_id=owner_id,
-                reference=f"FW-{year}-{start + i + 1:04d}",
-                title=f"{description} framework"[:200],
-                description=f"National framework for {description.lower()}.",
-                starts_on=starts,
-                ends_on=ends,
-                original_ends_on=ends,
-                fee_rate=rng.choice([None, Decimal("0.5"), Decimal("1.0"), Decimal("1.5")]),
-                created_by_id=user_id,
-                status=Framework.Status.LIVE if ends >= today else Framework.Status.EXPIRED,
-                went_live_at=timezone.now(),
-                went_live_by_id=user_id,
-            )
-        )
-    with transaction.atomic():
-        frameworks = Framework.objects.bulk_create(frameworks)
-        EligibilityRule.objects.bulk_create(EligibilityRule(framework=f) for f in frameworks)
-        lots = FrameworkLot.objects.bulk_create(
-            FrameworkLot(
-                framework=f,
-                number=n,
-                title=f"Lot {n}",
-                scope=f"Lot {n} of {f.title}",
-                max_value=Decimal(rng.randint(2, 40) * 1_000_000),
-                call_off_method=rng.choice(["further_competition", "direct_award", "both"]),
-                direct_award_criteria="Ranked first on price for the region at appointment.",
-            )
-            for f in frameworks
-            for n in range(1, rng.randint(2, 4) + 1)
-        )
-        FrameworkLot.cpv_codes.through.objects.bulk_create(
-            FrameworkLot.cpv_codes.through(frameworklot_id=lot.pk, cpvcode_id=rng.choice(codes)[0])
-            for lot in lots
-        )
-        appointed = {}
-        appointments = []
-        for lot in lots:
-            chosen = rng.sample(suppliers, k=min(len(suppliers), rng.randint(3, 12)))
-            appointed[lot.pk] = [supplier_id for supplier_id, _ in chosen]
-            appointments += [
-                Appointment(
-                    lot=lot,
-                    supplier_id=supplier_id,
-                    source=Appointment.Source.IMPORT,
-                    appointed_by_id=lot.framework.created_by_id,
-                )
-                for supplier_id, _ in chosen
-            ]
-        Appointment.objects.bulk_create(appointments)
-    live = [lot for lot in lots if lot.framework.status == Framework.Status.LIVE] or lots
-    last = Contract.objects.filter(reference__startswith=f"CON-{year}-").order_by("-reference").first()
-    number = int(last.reference.rsplit("-", 1)[1]) if last else 0
-    towns = {region: postcode for _, postcode, region in TOWNS}
-    made = 0
-    while made < call_offs:
-        rows = []
-        for _ in range(min(batch, call_offs - made)):
-            number += 1
-            lot = rng.choice(live)
-            buyer_id, user_id = rng.choice(buyers)
-            value = Decimal(int(rng.lognormvariate(10.5, 1.0))).quantize(Decimal("1")) + 1
-            begins = max(lot.framework.starts_on, today - timedelta(days=rng.randint(0, 600)))
-            region = rng.choice(list(towns))
-            rows.append(
-                Contract(
-                    reference=f"CON-{year}-{number:06d}",
-                    buyer_id=buyer_id,
-                    supplier_id=rng.choice(appointed[lot.pk]),
-                    framework_id=lot.framework_id,
-                    framework_lot=lot,
-                    route=Contract.Route.DIRECT_AWARD,
-                    justification="Ranked first on price for the region at appointment.",
-                    title=f"Call-off under {lot.framework.reference} lot {lot.number}",
-                    description=lot.scope,
-                    category=rng.choice(["goods", "services", "works"]),
-                    value_excl_vat=value,
-                    original_value_excl_vat=value,
-                    starts_on=begins,
-                    ends_on=begins + timedelta(days=rng.choice([364, 729])),
-                    original_ends_on=begins + timedelta(days=rng.choice([364, 729])),
-                    delivery_postcode=towns[region],
-                    delivery_region=region,
-                    awarded_by_id=user_id,
-                )
-            )
-        for row in rows:
-            row.original_ends_on = row.ends_on
-        Contract.objects.bulk_create(rows)
-        made += len(rows)
-    return len(frameworks), made
-
-
-def _scale_organisations(count: int, kind: str, rng, batch: int) -> list[tuple[int, int]]:
-    """(organisation id, admin user id) pairs, bulk-created."""
-    start = Organisation.objects.count()
-    hashed = _hashed_demo_password()
-    out = []
-    for offset in range(0, count, batch):
-        orgs, users = [], []
-        for i in range(offset, min(count, offset + batch)):
-            number = start + i
-            town, postcode, region = rng.choice(TOWNS)
-            is_buyer = kind == Organisation.Kind.BUYER
-            orgs.append(
-                Organisation(
-                    kind=kind,
-                    name=(
-                        f"{town} {rng.choice(['Borough Council', 'Academy Trust', 'NHS Trust'])} {number}"
-                        if is_buyer
-                        else f"{rng.choice(WORDS)} {rng.choice(TRADES)} {number} Ltd"
-                    ),
-                    authority_type=rng.choice(Organisation.AuthorityType.values) if is_buyer else "",
-                    companies_house_number="" if is_buyer else f"{70000000 + number:08d}",
-                    size="" if is_buyer else rng.choice(Organisation.Size.values),
-                    is_vcse=not is_buyer and rng.random() < 0.08,
-                    address_line_1=f"{rng.randint(1, 200)} High Street",
-                    town=town,
-                    postcode=postcode,
-                    region=region,
-                )
-            )
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            now = timezone.now()
-            users.append(
-                User(
-                    email=f"{first}.{last}.{number}@scale.example".lower(),
-                    full_name=f"{first} {last}",
-                    password=hashed,
-                    email_verified_at=now,
-                    adult_declared_at=now,
-                    privacy_notice_version="demo",
-                )
-            )
-        with transaction.atomic():
-            orgs = Organisation.objects.bulk_create(orgs)
-            users = User.objects.bulk_create(users)
-            Membership.objects.bulk_create(
-                Membership(user=u, organisation=o, role=Role.ADMIN) for u, o in zip(users, orgs, strict=True)
-            )
-        out += [(o.pk, u.pk) for o, u in zip(orgs, users, strict=True)]
-    return out
-
-
-def _cpv_codes() -> list[tuple[str, str]]:
-    from tenderbox.tenders.models import CpvCode
-
-    # Codes at class level or finer make realistic titles.
-    return list(CpvCode.objects.exclude(prefix__regex=r"^.{0,3}$").values_list("code", "description"))
-
-
-def _scale_procurements(size: int, buyers, suppliers, rng) -> None:
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from tenderbox.tenders.models import AwardCriterion, Interest, Lot, Procurement
-
-    codes = getattr(_scale_procurements, "codes", None) or _cpv_codes()
-    _scale_procurements.codes = codes
-    now = timezone.now()
-    year = timezone.localdate().year
-    last = Procurement.objects.filter(reference__startswith=f"TBX-{year}-").order_by("-reference").first()
-    number = int(last.reference.rsplit("-", 1)[1]) if last else 0
-    procurements, picked = [], []
-    for _ in range(size):
-        number += 1
-        buyer_id, user_id = rng.choice(buyers)
-        code, description = rng.choice(codes)
-        town = rng.choice(TOWNS)
-        value = Decimal(int(rng.lognormvariate(11.5, 1.3))).quantize(Decimal("1"))
-        roll = rng.random()
-        deadline = (
-            now + timedelta(days=rng.randint(1, 60))
-            if roll < 0.7
-            else now - timedelta(days=rng.randint(1, 90))
-        )
-        status = (
-            Procurement.Status.DRAFT
-            if roll > 0.95
-            else Procurement.Status.PUBLISHED
-            if roll < 0.7
-            else Procurement.Status.CLOSED
-        )
-        published = (
-            None if status == Procurement.Status.DRAFT else deadline - timedelta(days=rng.randint(25, 40))
-        )
-        procurements.append(
-            Procurement(
-                buyer_id=buyer_id,
-                reference=f"TBX-{year}-{number:06d}",
-                created_by_id=user_id,
-                title=f"{description} for {town[0]}"[:200],
-                description=f"{description}. Delivery across {town[0]} and the surrounding area, for "
-                f"{rng.choice([1, 2, 3, 4])} years.",
-                category=rng.choice(["goods", "services", "services", "works"]),
-                main_cpv_id=code,
-                value_excl_vat=value,
-                vat=(value * Decimal("0.2")).quantize(Decimal("0.01")),
-                region=town[2],
-                procedure=rng.choice(["open", "open", "competitive_flexible"]),
-                clarification_deadline=deadline - timedelta(days=7),
-                submission_deadline=deadline,
-                expected_award_date=(deadline + timedelta(days=21)).date(),
-                status=status,
-                created_at=now,
-                published_at=published,
-                published_by_id=user_id if published else None,
-                closed_at=deadline if status == Procurement.Status.CLOSED else None,
-                next_transition_at=deadline if status == Procurement.Status.PUBLISHED else None,
-            )
-        )
-        picked.append(code)
-    with transaction.atomic():
-        procurements = Procurement.objects.bulk_create(procurements)
-        Procurement.cpv_codes.through.objects.bulk_create(
-            Procurement.cpv_codes.through(procurement_id=p.pk, cpvcode_id=c)
-            for p, c in zip(procurements, picked, strict=True)
-        )
-        lots, criteria, interests = [], [], []
-        for p in procurements:
-            count = rng.choice([0, 0, 1, 2, 3])
-            for lot_number in range(1, count + 1):
-                lots.append(
-                    Lot(
-                        procurement=p,
-                        number=lot_number,
-                        title=f"Lot {lot_number}",
-                        value_excl_vat=(p.value_excl_vat / count).quantize(Decimal("0.01")),
-                    )
-                )
-            quality = rng.choice([40, 50, 60, 70])
-            criteria += [
-                AwardCriterion(procurement=p, number=1, kind="quality", name="Quality", weight=quality),
-                AwardCriterion(procurement=p, number=2, kind="price", name="Price", weight=100 - quality),
-            ]
-            if p.status != Procurement.Status.DRAFT:
-                for supplier_id, _ in rng.sample(suppliers, k=min(len(suppliers), rng.randint(0, 4))):
-                    interests.append(Interest(procurement=p, supplier_id=supplier_id))
-        Lot.objects.bulk_create(lots)
-        AwardCriterion.objects.bulk_create(criteria)
-        Interest.objects.bulk_create(interests, ignore_conflicts=True)
-
-
-def _hashed_demo_password() -> str:
-    # One Argon2 hash shared by every synthetic account: hashing a million times would take hours.
-    from django.contrib.auth.hashers import make_password
-
-    return make_password(DEMO_PASSWORD)
 
 
 # Procurements -------------------------------------------------------------------------------
