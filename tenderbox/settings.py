@@ -136,13 +136,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 # A read replica (PostgreSQL streaming replication) for the heavy public reads that may lag the
-# primary by seconds: OCDS bulk downloads and exports, register downloads, statistics. They choose it
-# explicitly (`lib.db.replica()`); everything else, and every write, uses the primary. Tests mirror
+# primary by seconds: OCDS bulk downloads and exports, register downloads. They ask for it
+# (`with lib.db.replica_reads():`); everything else, and every write, uses the primary. Tests mirror
 # it onto the test database.
 if _replica_url := env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = parse_database_url(_replica_url, name="DATABASE_REPLICA_URL") | {
         "TEST": {"MIRROR": "default"}
     }
+    DATABASE_ROUTERS = ["tenderbox.lib.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and sign-in

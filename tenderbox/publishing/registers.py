@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from tenderbox.lib.db import replica_reads
 from tenderbox.lib.forms import GovukForm
 from tenderbox.lib.uk import region_name
 from tenderbox.tenders.forms import DateInput, region_choices
@@ -424,8 +425,9 @@ class _Line:
 def csv_lines(register: Register, rows) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow([c.header for c in register.columns])
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield writer.writerow([_safe(c.value(row)) for c in register.columns])
+    with replica_reads():  # published rows: the replica's copy will do
+        for row in rows.iterator(chunk_size=CHUNK):
+            yield writer.writerow([_safe(c.value(row)) for c in register.columns])
 
 
 def _safe(value):
@@ -437,8 +439,9 @@ def _safe(value):
 def json_lines(register: Register, rows) -> Iterator[str]:
     yield "["
     first = True
-    for row in rows.iterator(chunk_size=CHUNK):
-        item = {c.key: c.value(row) for c in register.columns}
-        yield ("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)
-        first = False
+    with replica_reads():
+        for row in rows.iterator(chunk_size=CHUNK):
+            item = {c.key: c.value(row) for c in register.columns}
+            yield ("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)
+            first = False
     yield "\n]\n"
