@@ -412,3 +412,22 @@ def test_a_draft_is_changed_and_a_clarification_published_through_the_api(
     public = client.get(f"/api/v1/opportunities/{published.json()['reference']}").json()
     assert public["title"] == "Parks and verges"
     assert [c["answer"] for c in public["clarifications"]] == ["On 3 December."]
+
+
+def test_no_two_api_schemas_share_a_name():
+    """django-ninja names each schema in the OpenAPI document by its class name: two classes with one
+    name become one component, and the API then breaks its own schema (found twice by schemathesis)."""
+    from ninja import Schema
+
+    import tenderbox.api.urls  # noqa: F401 - every router (and so every schema) is imported
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("tenderbox.")]
+    names: dict[str, set[str]] = {}
+    for cls in ours:
+        names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: mods for name, mods in names.items() if len(mods) > 1} == {}

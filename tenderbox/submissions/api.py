@@ -25,7 +25,7 @@ class VersionOut(Schema):
     receipt_sha256: str
 
 
-class DocumentOut(Schema):
+class DraftDocumentOut(Schema):
     id: uuid.UUID
     filename: str
     content_type: str
@@ -36,7 +36,7 @@ class DocumentOut(Schema):
 class ResponseOut(Schema):
     status: str
     content: dict
-    documents: list[DocumentOut]
+    documents: list[DraftDocumentOut]
     versions: list[VersionOut]
     problems: list[str]
 
@@ -164,7 +164,7 @@ def submit(request, reference: str, body: SubmitIn):
 
 @router.post(
     "/opportunities/{reference}/response/documents",
-    response={201: DocumentOut},
+    response={201: DraftDocumentOut},
     summary="Attach a document to your draft (multipart: file); the next submission seals it in",
 )
 def attach_document(request, reference: str, file: File[UploadedFile], organisation: Form[int | None] = None):
