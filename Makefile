@@ -66,8 +66,16 @@ format: $(BIN)/.installed
 
 # Speed figures on this machine (benchmarks/bench.py; docs/performance.md). CI runs a small SIZE.
 SIZE ?= 10000
+# Then the deadline rush, a heavy person's access export and the retention sweep, at the sizes of
+# their targets unless given smaller ones (CI does).
+RUSH_ARGS ?= --suppliers 1000 --window 60
+EXPORT_ARGS ?= --records 10000
+RETENTION_ARGS ?= --users 1000000
 bench: setup
 	$(BIN)/python benchmarks/bench.py --size $(SIZE) $(BENCH_ARGS)
+	$(BIN)/python benchmarks/deadline_rush.py $(RUSH_ARGS)
+	$(BIN)/python benchmarks/subject_export.py $(EXPORT_ARGS)
+	$(BIN)/python benchmarks/retention_memory.py $(RETENTION_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -38,6 +38,13 @@ def privacy_notice_banner(request):
     return banner_for(request) if request is not None else None
 
 
+def layout_variant(request) -> str:
+    """What the layout shows differently to two people who are not signed in on the same address, for
+    the page cache (lib/pagecache.py): whether the cookie banner asks for a choice. (Messages, the
+    other difference, keep a request out of the cache.)"""
+    return "banner" if current_choice(request) is None else "chosen"
+
+
 def static_directory(path: str) -> str:
     """The URL of a static directory. `static()` names files: in production the manifest storage
     knows only hashed files and refuses a directory, so GOV.UK's assetPath is built from STATIC_URL

@@ -135,6 +135,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# A read replica (PostgreSQL streaming replication) for the heavy public reads that may lag the
+# primary by seconds: OCDS bulk downloads and exports, register downloads. They ask for it
+# (`with lib.db.replica_reads():`); everything else, and every write, uses the primary. Tests mirror
+# it onto the test database.
+if _replica_url := env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = parse_database_url(_replica_url, name="DATABASE_REPLICA_URL") | {
+        "TEST": {"MIRROR": "default"}
+    }
+    DATABASE_ROUTERS = ["tenderbox.lib.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and sign-in
@@ -203,8 +212,31 @@ if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Documents (tender and framework documents, sealed responses, MI returns, exports) go to
+# S3-compatible object storage when S3_BUCKET is set, so web and worker processes keep no state on
+# their own disks and any number of them can run. Credentials come from boto3's own chain (the
+# AWS_* variables, an instance role), never from settings. Everything is read back through the
+# storage API and served by Tenderbox's own views after their access checks: no object is public
+# and no presigned address is handed out.
+S3_BUCKET = env_str("S3_BUCKET")
+_default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if S3_BUCKET:
+    _sse = env_str("S3_SERVER_SIDE_ENCRYPTION", "AES256")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL"),
+            "region_name": env_str("S3_REGION", "eu-west-2"),
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,  # a new name rather than replacing, as on the file system
+            "querystring_auth": True,
+            "object_parameters": {"ServerSideEncryption": _sse} if _sse else {},
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -220,14 +252,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tenderbox <no-reply@tenderbo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PRIVACY_OFFICER_EMAIL = env_str("PRIVACY_OFFICER_EMAIL", "privacy@tenderbox.localhost")
 
-# The cache holds rate-limit counters: shared through Redis in production (CACHE_REDIS_URL), per
-# process on the embedded default.
+# The cache holds rate-limit counters and public pages for people not signed in (lib/pagecache.py):
+# shared through Redis in production (CACHE_REDIS_URL), per process on the embedded default.
 _cache_redis = env_str("CACHE_REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_redis}
     if _cache_redis
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The longest a public page is kept (seconds; 0 turns the page cache off). A change to what it shows
+# is served at once whatever this is: pages are stored under a version of their rows
+# (docs/decisions/0012-public-page-cache.md).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=0)
 
 # Background work: django.tasks run by Huey. SQLite storage on the embedded default; Redis when
 # HUEY_REDIS_URL is set (production), where any number of `tenderbox worker` processes consume.

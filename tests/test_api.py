@@ -1,6 +1,7 @@
 """The JSON API: tokens (hashed, scoped, expiring, revocable, last use shown), the same permissions
 as the pages, and a procurement run end to end through it."""
 
+import hashlib
 import uuid
 from datetime import timedelta
 
@@ -173,6 +174,21 @@ def test_a_procurement_through_the_api(
         **bearer(acme_token),
     )
     assert saved.status_code == 200 and saved.json()["problems"] == [], saved.content
+    method = b"%PDF-1.4\n% Our method statement\n%%EOF\n"
+    attached = client.post(
+        f"/api/v1/opportunities/{ref}/response/documents",
+        {"file": pdf_upload("method.pdf", method)},
+        **bearer(acme_token),
+    )
+    assert attached.status_code == 201, attached.content
+    document = attached.json()
+    assert (document["filename"], document["size"], document["sha256"]) == (
+        "method.pdf",
+        len(method),
+        hashlib.sha256(method).hexdigest(),
+    )
+    draft = client.get(f"/api/v1/opportunities/{ref}/response", **bearer(acme_token)).json()
+    assert draft["documents"] == [document]
     key = uuid.uuid4().hex
     first = client.post(
         f"/api/v1/opportunities/{ref}/response/submit",
@@ -209,6 +225,30 @@ def test_a_procurement_through_the_api(
     assert opened.status_code == 200
     assert opened.json()[0]["content"]["quality"] == {str(quality.pk): "Wide range"}
     assert opened.json()[0]["receipt_sha256"] == first.json()["receipt_sha256"]
+    assert [(d["id"], d["sha256"]) for d in opened.json()[0]["content"]["documents"]] == [
+        (document["id"], document["sha256"])
+    ]
+
+
+def test_a_document_is_attached_only_to_a_draft_and_only_if_it_is_what_it_claims(
+    client, procurement, acme, alice, acme_token
+):
+    from tenderbox.submissions import actions as sub
+    from tenderbox.submissions.models import ResponseDocument
+
+    url = f"/api/v1/opportunities/{procurement.reference}/response/documents"
+    early = client.post(url, {"file": pdf_upload()}, **bearer(acme_token))
+    assert (early.status_code, early.json()) == (
+        409,
+        {"detail": "Save a draft response before attaching documents to it."},
+    )
+    sub.start_response(procurement, acme, by=alice)
+    renamed = client.post(url, {"file": pdf_upload("virus.pdf", b"MZ not a pdf")}, **bearer(acme_token))
+    assert (renamed.status_code, renamed.json()["detail"]) == (
+        400,
+        "The file's content is not a real .pdf file: it may be renamed or damaged.",
+    )
+    assert ResponseDocument.objects.count() == 0
 
 
 def test_a_supplier_token_cannot_manage_procurements(client, procurement, acme_token):
@@ -372,3 +412,22 @@ def test_a_draft_is_changed_and_a_clarification_published_through_the_api(
     public = client.get(f"/api/v1/opportunities/{published.json()['reference']}").json()
     assert public["title"] == "Parks and verges"
     assert [c["answer"] for c in public["clarifications"]] == ["On 3 December."]
+
+
+def test_no_two_api_schemas_share_a_name():
+    """django-ninja names each schema in the OpenAPI document by its class name: two classes with one
+    name become one component, and the API then breaks its own schema (found twice by schemathesis)."""
+    from ninja import Schema
+
+    import tenderbox.api.urls  # noqa: F401 - every router (and so every schema) is imported
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("tenderbox.")]
+    names: dict[str, set[str]] = {}
+    for cls in ours:
+        names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: mods for name, mods in names.items() if len(mods) > 1} == {}

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from tenderbox.audit.chain import record, redact_person, verify
+from tenderbox.audit.chain import appending_together, record, redact_person, verify
 from tenderbox.audit.models import AuditEvent
 
 postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL trigger")
@@ -32,6 +32,28 @@ def trail(alice, acme, bob):
 def test_an_untouched_trail_verifies(trail, capsys):
     call_command("audit", "verify")
     assert f"Audit chain verified: {trail} events." in capsys.readouterr().out
+
+
+def test_events_recorded_together_are_chained_in_order_when_the_block_ends(trail, alice, acme):
+    with transaction.atomic(), appending_together():
+        for n in range(3):
+            record("test.together", actor=alice, organisation=acme, after={"n": n})
+        assert not AuditEvent.objects.filter(verb="test.together").exists()
+    record("test.after", actor=alice)
+    together = AuditEvent.objects.filter(verb="test.together").order_by("seq")
+    assert [(e.seq, e.after, e.actor_label) for e in together] == [
+        (trail + 1 + n, {"n": n}, "alice@acme.example") for n in range(3)
+    ]
+    assert AuditEvent.objects.get(verb="test.after").seq == trail + 4
+    assert verify().ok
+
+
+def test_events_recorded_together_are_not_appended_when_the_block_fails(trail, alice):
+    with pytest.raises(ValueError, match="boom"), transaction.atomic(), appending_together():
+        record("test.together", actor=alice)
+        raise ValueError("boom")
+    assert not AuditEvent.objects.filter(verb="test.together").exists()
+    assert (AuditEvent.objects.count(), verify().ok) == (trail, True)
 
 
 def test_an_edited_event_is_reported_as_the_first_broken_one(trail):

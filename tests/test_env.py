@@ -52,3 +52,45 @@ def test_it_refuses_bad_booleans_and_numbers(monkeypatch):
     monkeypatch.setenv("COUNT", "0")
     with pytest.raises(ConfigError, match="at least 1"):
         env_int("COUNT", 1, minimum=1)
+
+
+def test_a_read_replica_is_chosen_only_when_configured():
+    from unittest import mock
+
+    from django.conf import settings
+
+    from tenderbox.lib.db import replica
+
+    assert replica() == "default"
+    # Only the alias is looked at: no connection is opened to it.
+    with mock.patch.dict(settings.DATABASES, {"replica": settings.DATABASES["default"]}):
+        assert replica() == "replica"
+    assert replica() == "default"
+
+
+def test_a_bad_replica_url_names_its_variable():
+    with pytest.raises(ConfigError, match="DATABASE_REPLICA_URL"):
+        parse_database_url("mysql://x/y", name="DATABASE_REPLICA_URL")
+
+
+def test_only_reads_inside_a_replica_block_go_to_the_replica():
+    from unittest import mock
+
+    from django.conf import settings
+
+    from tenderbox.lib.db import ReplicaRouter, replica_reads
+    from tenderbox.tenders.models import Procurement
+
+    router = ReplicaRouter()
+    with mock.patch.dict(settings.DATABASES, {"replica": settings.DATABASES["default"]}):
+        assert router.db_for_read(Procurement) is None
+        with replica_reads():
+            assert router.db_for_read(Procurement) == "replica"
+            assert router.db_for_write(Procurement) == "default"
+        assert router.db_for_read(Procurement) is None
+        assert (router.allow_migrate("replica", "tenders"), router.allow_migrate("default", "tenders")) == (
+            False,
+            True,
+        )
+    with replica_reads():  # no replica configured: the primary
+        assert router.db_for_read(Procurement) == "default"

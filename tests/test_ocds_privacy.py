@@ -30,7 +30,7 @@ def published_text(client, tmp_path) -> str:
             parts.append(client.get(f"/api/ocds/{kind}/{process}").content.decode())
     bulk = client.get("/api/ocds/bulk/releases.jsonl.gz")
     parts.append(gzip.decompress(b"".join(bulk.streaming_content)).decode())
-    for register in ("contracts", "call-offs", "appointed-suppliers"):
+    for register in ("contracts", "call-offs", "appointed-suppliers", "spend"):
         parts.append(client.get(f"/registers/{register}/").content.decode())
         for kind in ("csv", "json"):
             response = client.get(f"/registers/{register}/?format={kind}")

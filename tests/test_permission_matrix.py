@@ -335,6 +335,8 @@ PAGES = {
     "tenders:feed": Page(methods=ANSWERS_POST, anonymous=200),
     "publishing:registers": Page(methods=ANSWERS_POST, anonymous=200),
     "publishing:register": Page(args=lambda w: {"slug": "contracts"}, methods=ANSWERS_POST, anonymous=200),
+    "publishing:statistics": Page(methods=("GET",), anonymous=200),
+    "publishing:statistic": Page(args=lambda w: {"slug": "sme-share"}, methods=("GET",), anonymous=200),
     "tenders:opportunity": Page(
         args=lambda w: {"reference": w.published.reference}, methods=ANSWERS_POST, anonymous=200
     ),
@@ -815,6 +817,9 @@ ENDPOINTS = {
     "GET /api/v1/opportunities/{reference}/response": Endpoint(args=OPP, right=("bob", 200), **API_SUPPLIER),
     "PUT /api/v1/opportunities/{reference}/response": Endpoint(
         args=OPP, body=lambda w: {"declaration": True}, right=("bob", 200), **API_SUPPLIER
+    ),
+    "POST /api/v1/opportunities/{reference}/response/documents": Endpoint(
+        args=OPP, multipart=True, right=("bob", 201), **API_SUPPLIER
     ),
     "POST /api/v1/opportunities/{reference}/response/submit": Endpoint(
         args=OPP,

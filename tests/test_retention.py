@@ -248,6 +248,35 @@ def test_accounts_linked_to_tenders_and_procurement_records_are_kept(
     ]
 
 
+@pytest.mark.parametrize("batch", [1, 500])
+def test_of_two_admins_who_lapse_together_the_one_decided_second_is_kept(
+    procurement, acme, alice, bob, batch
+):
+    """Alice and Bob are Acme's admins; Acme has a tender in (Dan's). Both lapse the same day: one
+    at a time, Alice goes first and then Bob is the only admin left, so he is kept. A batch decides
+    them together, and decides them the same way."""
+    from tenderbox.organisations.actions import change_role
+
+    change_role(Membership.objects.get(user=bob), Role.ADMIN, by=alice)
+    dan = make_user("dan@acme.example", "Dan Bidder")
+    Membership.objects.create(user=dan, organisation=acme, role=Role.BIDDER)
+    submit_tender(procurement, acme, dan)
+    due = add_months(timezone.localdate(), 12)
+    run_on(due - timedelta(days=30), batch=batch)
+    result = counts(run_on(due, batch=batch), "accounts_lapsed")
+    alice.refresh_from_db()
+    bob.refresh_from_db()
+    assert (alice.erased_at is not None, bob.erased_at is None) == (True, True)
+    assert Membership.objects.filter(organisation=acme, role=Role.ADMIN).get().user == bob
+    assert (result.applied, result.kept) == (1, 2)  # Alice; Bob, and Helen (Northshire's only admin)
+    with travel(due):
+        lines = engine.explain("accounts.User", bob.pk).lines
+    assert (
+        f"Because: the only admin of organisations.organisation #{acme.pk}, which has procurement records"
+        in lines
+    )
+
+
 # Tender submissions ---------------------------------------------------------------------------------
 def submit_with_document(procurement, supplier, user):
     from tenderbox.submissions import actions as sub

@@ -69,6 +69,21 @@ def test_the_billing_contact_is_kept_7_years_from_payment_then_blanked(payment, 
         )
 
 
+def test_a_lapsed_subscriptions_transaction_details_go_within_7_years_of_the_lapse(payment):
+    """Policy 4.2: an account that lapsed at its anniversary keeps its transaction details up to 7
+    years from then. The subscription ran to 31 March 2027 and was not renewed; its payment, made
+    before the lapse, is blanked on the floor's last day, inside that ceiling, and not a day earlier."""
+    lapsed_on = payment.subscription.period_end + timedelta(days=1)
+    ceiling = add_months(lapsed_on, 84)
+    assert ceiling == date(2034, 4, 1)
+    run_on(date(2033, 4, 19))
+    payment.refresh_from_db()
+    assert payment.payer_email == "alice@acme.example"  # the 4.1.4 floor still runs
+    run_on(date(2033, 4, 20))
+    payment.refresh_from_db()
+    assert payment.payer_email == "" and date(2033, 4, 20) < ceiling
+
+
 def test_a_legal_hold_on_the_organisation_keeps_it(payment, acme, pat_staff):
     place_legal_hold(by=pat_staff, reason="Claim 2033/7", organisation=acme)
     result = run_on(date(2034, 1, 1))

@@ -135,3 +135,39 @@ def test_the_command_writes_the_export(sam_everywhere, tmp_path):
     files = unzip((tmp_path / "sam.zip").read_bytes())
     assert json.loads(files["data.json"])["person"]["email"] == SAM_EMAIL
     assert f"Wrote the data of account #{sam.pk}" in out.getvalue()
+
+
+def test_a_persons_sessions_are_found_among_everyone_elses(alice, bob, client):
+    """Sessions hold the account id inside their signed data: found by decoding, after a quick look
+    at the payload that skips the sessions that cannot be the person's."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    from tenderbox.privacy.subject import _may_be_signed_in_as, _sessions_of
+
+    client.force_login(alice, backend="tenderbox.accounts.backends.EmailBackend")
+    signed_in = client.session.session_key
+
+    def stored(data: dict) -> Session:
+        store = SessionStore()
+        store.update(data)
+        store.save()
+        return Session.objects.get(pk=store.session_key)
+
+    # A large session is stored compressed; a small one as it is.
+    big = stored({"_auth_user_id": str(alice.pk), "notes": "x" * 5000})
+    assert big.session_data.startswith(".")
+    other = stored({"_auth_user_id": str(bob.pk)})
+    longer_id = stored({"_auth_user_id": f"{alice.pk}0"})  # another account whose id begins with hers
+    anonymous = stored({"cookie_banner": "seen"})
+    forged = stored({"_auth_user_id": str(bob.pk)})
+    Session.objects.filter(pk=forged.pk).update(
+        session_data=SessionStore().encode({"_auth_user_id": str(alice.pk)})[:-3] + "abc"
+    )
+
+    assert sorted(_sessions_of(alice)) == sorted([signed_in, big.pk])
+    assert _sessions_of(bob) == [other.pk]
+    for session in (other, longer_id, anonymous):
+        assert not _may_be_signed_in_as(session.session_data, str(alice.pk))
+    # A payload it cannot read as JSON is decoded properly, never skipped.
+    assert _may_be_signed_in_as("not-base64!:x:y", str(alice.pk))

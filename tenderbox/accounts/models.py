@@ -3,7 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -77,7 +77,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            # On upper(email): Django's case-insensitive lookups (email__iexact: every sign-in, every
+            # email to an address) compare upper() on PostgreSQL, so this index also finds the account;
+            # one on lower() was never used by them, and each lookup read the whole table.
+            models.UniqueConstraint(Upper("email"), name="accounts_user_email_ci_unique"),
         ]
 
     def __str__(self):

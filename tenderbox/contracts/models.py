@@ -198,7 +198,7 @@ class ContractChange(models.Model):
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["contract", "made_at"]
+        ordering = ["contract_id", "made_at"]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.contract_id}"

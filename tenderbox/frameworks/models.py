@@ -205,7 +205,7 @@ class FrameworkLot(models.Model):
     )
 
     class Meta:
-        ordering = ["framework", "number"]
+        ordering = ["framework_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "number"], name="framework_lot_number_unique")
         ]
@@ -235,7 +235,7 @@ class FrameworkDocument(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["framework", "uploaded_at"]
+        ordering = ["framework_id", "uploaded_at"]
 
     def __str__(self):
         return self.title

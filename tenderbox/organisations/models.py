@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -187,7 +187,9 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(Lower("email"), name="invitation_email_ci_idx")]
+        # upper(), as email__iexact compares on PostgreSQL (erasure and the access export look up
+        # invitations by address).
+        indexes = [models.Index(Upper("email"), name="invitation_email_ci_idx")]
 
     def __str__(self):
         return f"Invitation to {self.organisation} ({self.get_role_display()})"

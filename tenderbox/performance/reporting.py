@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from markupsafe import Markup
 
@@ -119,18 +119,34 @@ def contract_chart(contract, kpi: Kpi, rows: list[Row]) -> Markup:
 
 def contract_sections(contract, today: date | None = None, *, charts: bool = True) -> list[KpiSection]:
     """Each KPI of the contract with its periods and, unless only the rows are wanted (CSV), its chart."""
+    return sections_by_contract([contract], today, charts=charts)[contract.pk]
+
+
+def sections_by_contract(contracts, today: date | None = None, *, charts: bool = True) -> dict:
+    """`contract_sections` for each of many contracts (by id), in two queries whatever their number."""
     today = today or timezone.localdate()
-    reports = _reports([contract])
-    sections = []
+    contracts = list(contracts)
+    reports = _reports(contracts)
+    frameworks = {c.framework_id for c in contracts if c.framework_id}
     # Framework KPIs first (NULLS LAST on both databases), then the contract's own, oldest first.
-    kpis = Kpi.objects.for_contract(contract).order_by(
-        F("framework").asc(nulls_last=True), "created_at", "pk"
+    kpis = list(
+        Kpi.objects.filter(Q(contract__in=contracts) | Q(framework_id__in=frameworks)).order_by(
+            F("framework").asc(nulls_last=True), "created_at", "pk"
+        )
     )
-    for kpi in kpis:
-        rows = kpi_rows(contract, kpi, reports, today)
-        chart = contract_chart(contract, kpi, rows) if charts else Markup("")
-        sections.append(KpiSection(kpi, rows, chart, contract=contract))
-    return sections
+    found = {}
+    for contract in contracts:
+        sections = []
+        for kpi in kpis:
+            if kpi.contract_id != contract.pk and not (
+                contract.framework_id and kpi.framework_id == contract.framework_id
+            ):
+                continue
+            rows = kpi_rows(contract, kpi, reports, today)
+            chart = contract_chart(contract, kpi, rows) if charts else Markup("")
+            sections.append(KpiSection(kpi, rows, chart, contract=contract))
+        found[contract.pk] = sections
+    return found
 
 
 @dataclass
@@ -230,7 +246,16 @@ def framework_sections(framework, contracts, today: date | None = None) -> list[
 
 
 def ratings(contract) -> list[PerformanceRating]:
-    return list(contract.ratings.select_related("rated_by").order_by("-period_end", "period_kind"))
+    return ratings_by_contract([contract])[contract.pk]
+
+
+def ratings_by_contract(contracts) -> dict[int, list[PerformanceRating]]:
+    """Each contract's ratings (by id), latest first, in one query."""
+    found = {c.pk: [] for c in contracts}
+    rows = PerformanceRating.objects.filter(contract__in=list(found)).select_related("rated_by")
+    for row in rows.order_by("-period_end", "period_kind", "pk"):
+        found[row.contract_id].append(row)
+    return found
 
 
 def rating_label(row: PerformanceRating) -> str:

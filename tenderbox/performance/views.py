@@ -234,10 +234,8 @@ def _framework_context(request, framework_id):
 @require_GET
 def framework(request, framework_id):
     framework, contracts = _framework_context(request, framework_id)
-    latest = []
-    for c in contracts:
-        rows = reporting.ratings(c)
-        latest.append((c, rows[0] if rows else None))
+    ratings = reporting.ratings_by_contract(contracts)
+    latest = [(c, ratings[c.pk][0] if ratings[c.pk] else None) for c in contracts]
     return render(
         request,
         "performance/framework.html",
@@ -258,7 +256,8 @@ def framework(request, framework_id):
 @require_GET
 def framework_csv(request, framework_id):
     framework, contracts = _framework_context(request, framework_id)
-    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c, charts=False)])
+    sections = reporting.sections_by_contract(contracts, charts=False)
+    rows = reporting.csv_rows([s for c in contracts for s in sections[c.pk]])
     return csv_response(f"{framework.reference}-kpis.csv", reporting.CSV_HEADER, rows)
 
 
@@ -266,12 +265,13 @@ def framework_csv(request, framework_id):
 @require_GET
 def supplier(request, supplier_id):
     supplier, contracts = access.get_supplier_contracts(request.user, supplier_id)
+    sections, ratings = reporting.sections_by_contract(contracts), reporting.ratings_by_contract(contracts)
     return render(
         request,
         "performance/supplier.html",
         {
             "supplier": supplier,
-            "contracts": [(c, reporting.contract_sections(c), reporting.ratings(c)) for c in contracts],
+            "contracts": [(c, sections[c.pk], ratings[c.pk]) for c in contracts],
             "rating_label": reporting.rating_label,
         },
     )
@@ -281,5 +281,6 @@ def supplier(request, supplier_id):
 @require_GET
 def supplier_csv(request, supplier_id):
     supplier, contracts = access.get_supplier_contracts(request.user, supplier_id)
-    rows = reporting.csv_rows([s for c in contracts for s in reporting.contract_sections(c, charts=False)])
+    sections = reporting.sections_by_contract(contracts, charts=False)
+    rows = reporting.csv_rows([s for c in contracts for s in sections[c.pk]])
     return csv_response(f"supplier-{supplier.pk}-kpis.csv", reporting.CSV_HEADER, rows)

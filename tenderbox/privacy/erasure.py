@@ -20,12 +20,14 @@ It does not decide whether the person may be anonymised: a legal hold or a floor
 the caller checks (`retention_engine.erasure_blockers`).
 """
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tenderbox.audit.chain import record, redact_person
@@ -102,12 +104,47 @@ def _account_changes(user) -> list[str]:
     return changed
 
 
-def anonymise_user(user, *, reason: str, by=None, verb: str = "user.anonymised") -> dict:
+@dataclass(frozen=True)
+class Holdings:
+    """Which of a person's own rows exist: the links to the account that have rows, and whether
+    audit events still hold their details. Found for many people at once (`holdings_of`), so that
+    anonymising each of them only touches the tables that hold something of theirs."""
+
+    links: frozenset = frozenset()
+    audit: bool = False
+
+
+def holdings_of(users) -> dict[int, Holdings]:
+    """Holdings of each account, by id, from one query per link for the whole list. Exact only while
+    the accounts are locked (select_for_update): a new row pointing at a locked account waits."""
+    from tenderbox.audit.models import AuditEvent
+
+    ids = [user.pk for user in users]
+    links: dict[int, set] = {pk: set() for pk in ids}
+    for model, name in person_links():
+        for pk in (
+            model._default_manager.filter(**{f"{name}__in": ids}).values_list(name, flat=True).distinct()
+        ):
+            links[pk].add((model, name))
+    # The events redact_person blanks: the person's own, and those with no actor about them.
+    events = AuditEvent.objects.filter(Q(actor_id__in=ids) | Q(actor_id=None, subject_user_id__in=ids))
+    audited = set()
+    for actor_id, subject_id in (
+        events.exclude(personal_salt="").values_list("actor_id", "subject_user_id").distinct()
+    ):
+        audited.add(actor_id if actor_id in links else subject_id)
+    return {pk: Holdings(frozenset(links[pk]), pk in audited) for pk in ids}
+
+
+def anonymise_user(
+    user, *, reason: str, by=None, verb: str = "user.anonymised", holdings: Holdings | None = None
+) -> dict:
     """Anonymise the account in place and delete what belongs to the person; idempotent.
 
     `reason` is a short code kept in the audit event (a retention rule key, or an erasure request's
-    reference); `by` is the staff member, or None for the retention job. Returns what was done, as
-    counts (nothing personal), which is also the audit event's `after`.
+    reference); `by` is the staff member, or None for the retention job. `holdings` (from
+    `holdings_of`, with the account locked) skips the tables that hold nothing of the person's.
+    Returns what was done, as counts (nothing personal), which is also the audit event's `after`.
     """
     user_model = get_user_model()
     with transaction.atomic():
@@ -117,6 +154,8 @@ def anonymise_user(user, *, reason: str, by=None, verb: str = "user.anonymised")
         old_email = user.email
         deleted = {}
         for model, name in person_links():
+            if holdings is not None and (model, name) not in holdings.links:
+                continue
             count, _ = model._default_manager.filter(**{name: user}).delete()
             if count:
                 deleted[model._meta.label_lower] = deleted.get(model._meta.label_lower, 0) + count
@@ -128,7 +167,7 @@ def anonymise_user(user, *, reason: str, by=None, verb: str = "user.anonymised")
         user.is_active = False
         user.erased_at = timezone.now()
         user.save(update_fields=sorted({*fields, "is_active", "erased_at"}))
-        redacted = redact_person(user)
+        redacted = redact_person(user) if holdings is None or holdings.audit else 0
         summary = {"reason": reason, "fields": sorted(fields), "deleted": deleted, "audit_redacted": redacted}
         record(verb, actor=by, obj=user, subject=user, after=summary)
     return summary

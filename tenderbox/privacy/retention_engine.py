@@ -12,10 +12,14 @@ writes nothing at all.
 `explain()` says, for any row, which rule keeps it, from which event, until when, and whether a
 floor or a hold keeps it longer. `erasure_blockers()` is what an erasure request consults first.
 
-Extension point: a population that does not exist yet (framework suppliers, purchases under
-frameworks, fees and subscriptions: their rules are already in RULES) gets a `Policy` subclass in
-retention_policies.py and a line in POLICIES below; the engine, the command, the dry run and
-explain need nothing else.
+Extension point: a new population gets a `Policy` subclass in retention_policies.py and a line in
+POLICIES below; the engine, the command, the dry run and explain need nothing else.
+
+Records kept for a person under another rule (the framework-supplier rule, the spend and fees
+floors) are not a population of their own: they hold links, not personal fields. Their clock
+(`RECORD_CLOCKS`) decides how long they keep the person's account: an appointed supplier's 12 months
+of non-use start at the end of the framework's term as extended (policy 4.1.2, in the accounts'
+policy), and a pending erasure goes ahead the day the last such record's rule runs out.
 """
 
 from collections.abc import Callable
@@ -25,7 +29,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tenderbox.audit.chain import record
+from tenderbox.audit.chain import appending_together, record
 from tenderbox.privacy.holds import Holds
 from tenderbox.privacy.map import privacy_map
 from tenderbox.privacy.models import RetentionCursor, RetentionRun
@@ -150,8 +154,9 @@ def _process(policy: Policy, pks: list, *, today, now, dry_run: bool) -> Tally:
         verb = f"retention.{policy.verb}"
         about = {"rule": policy.rule_key, "population": policy.key}
         if policy.per_row_events:
-            for pk in todo:
-                record(verb, obj=policy.model(pk=pk), after=about)
+            with appending_together():
+                for pk in todo:
+                    record(verb, obj=policy.model(pk=pk), after=about)
         else:
             after = {**about, "model": policy.model._meta.label_lower, "count": len(todo)}
             if isinstance(todo[0], int):  # never a session key: that would be a credential in the trail
@@ -159,15 +164,15 @@ def _process(policy: Policy, pks: list, *, today, now, dry_run: bool) -> Tally:
             record(verb, after=after)
         policy.apply_batch(todo)
         return tally
-    for obj in policy.load(pks, lock=not dry_run):
-        assessment = policy.assess(obj, today=today, holds=holds)
+    objs = policy.load(pks, lock=not dry_run)
+    decided = list(zip(objs, policy.assess_batch(objs, today=today, holds=holds), strict=True))
+    for _, assessment in decided:
         tally.add(assessment.outcome)
-        if dry_run:
-            continue
-        if assessment.outcome == Outcome.APPLY:
-            policy.apply(obj, assessment, now=now)
-        elif assessment.outcome == Outcome.WARN:
-            policy.warn(obj, assessment, now=now)
+    if not dry_run:
+        # The batch's events (one per account warned or anonymised) go into the chain together; any
+        # error rolls the whole batch back, events and all.
+        with appending_together():
+            policy.act(decided, now=now)
     return tally
 
 

@@ -16,8 +16,9 @@ Dates are UK calendar days (Europe/London): a rule of N months runs out on the s
 after the clock started (clamped to the month's end), and the row is dealt with on that day.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.apps import apps
@@ -97,6 +98,19 @@ class Policy:
 
     def assess(self, obj, *, today: date, holds: Holds) -> Assessment:
         raise NotImplementedError
+
+    def assess_batch(self, objs, *, today: date, holds: Holds) -> list[Assessment]:
+        """The assessment of each row of a batch, in order: a policy that looks things up for each
+        row may look them up for the whole batch at once instead."""
+        return [self.assess(obj, today=today, holds=holds) for obj in objs]
+
+    def act(self, decided, *, now) -> None:
+        """Apply or warn each (row, assessment) of a batch that calls for it, in order."""
+        for obj, assessment in decided:
+            if assessment.outcome == Outcome.APPLY:
+                self.apply(obj, assessment, now=now)
+            elif assessment.outcome == Outcome.WARN:
+                self.warn(obj, assessment, now=now)
 
     def apply(self, obj, assessment: Assessment, *, now) -> None:
         raise NotImplementedError
@@ -339,7 +353,12 @@ class PaymentBillingContacts(ClockPolicy):
     payment (policy 4.1.4, a floor that erasure cannot cut short); once the floor has passed nothing
     requires it, so it is blanked (UK GDPR Art. 5(1)(e)). The payment itself (amount, date,
     reference) stays as the organisation's accounting record. Spend records hold no personal field
-    but links to accounts, so the spend rule (framework_transactions) needs no job of its own."""
+    but links to accounts, so the spend rule (framework_transactions) needs no job of its own.
+
+    A lapsed account's transaction details go within 7 years of the anniversary at which it lapsed
+    (policy 4.2, a ceiling): a payment made before the lapse reaches its floor's end first, so
+    blanking it then meets both. A payment made after the lapse (arrears) is kept its full 7 years:
+    the financial-records floor is a legal obligation, and a ceiling in the policy cannot cut it."""
 
     key = "payment_billing_contacts"
     rule_key = "fees_and_subscriptions"
@@ -353,6 +372,69 @@ class PaymentBillingContacts(ClockPolicy):
 
     def apply_batch(self, pks) -> None:
         self.model.objects.filter(pk__in=pks).update(payer_name="", payer_email="")
+
+
+# Records kept under another app's rule --------------------------------------------------------------
+# Where the clock of a record kept for a person under a floor or the framework-supplier rule starts:
+# the first of these dates that is set. A framework's records run from the end of its term, which
+# an extension moves (`ends_on` is the term as extended: policy 4.1.2, "including any extensions");
+# purchases and supply under frameworks from the transaction, or the end of the contract they
+# belong to (4.1.3); fees and subscriptions from the invoice or the payment (4.1.4).
+RECORD_CLOCKS: dict[str, tuple[str, ...]] = {
+    "frameworks.Framework": ("ends_on",),
+    "frameworks.FrameworkDocument": ("framework__ends_on",),
+    "frameworks.Appointment": ("lot__framework__ends_on",),
+    "contracts.Contract": ("ends_on",),
+    "contracts.ContractChange": ("contract__ends_on",),
+    "spend.SpendRecord": ("invoice_date",),
+    "spend.MIReturn": ("period",),
+    "spend.FeeInvoice": ("issued_at",),
+    "spend.Payment": ("paid_at",),
+    "performance.Kpi": ("contract__ends_on", "framework__ends_on"),
+    "performance.KpiReport": ("contract__ends_on",),
+    "performance.PerformanceRating": ("contract__ends_on",),
+}
+
+
+def _as_day(value) -> date:
+    return localdate(value) if isinstance(value, datetime) else value
+
+
+def records_kept_until(label: str, pks, rule_key: str) -> dict:
+    """For each row of `label`, the day its rule stops keeping it (None: its clock has not started).
+    One query for all the rows."""
+    paths = RECORD_CLOCKS[label]
+    months = RULES[rule_key].months
+    rows = apps.get_model(label)._default_manager.filter(pk__in=list(pks)).values_list("pk", *paths)
+    kept = {}
+    for pk, *clocks in rows:
+        start = next((_as_day(c) for c in clocks if c is not None), None)
+        kept[pk] = add_months(start, months) if start is not None else None
+    return kept
+
+
+def framework_terms(user_ids) -> dict:
+    """For each of these people, the end of the latest framework term (as extended) to which an
+    organisation of theirs has been appointed, with the framework's reference: one query for a
+    batch. Policy 4.1.2: for a supplier appointed to a framework the 12 months of non-use begin only
+    then, so an extension moves the clock too."""
+    from tenderbox.frameworks.models import Framework
+
+    path = "lots__appointments__supplier__memberships__user"
+    rows = (
+        Framework.objects.filter(**{f"{path}__in": list(user_ids)})
+        .values_list(path, "ends_on", "reference")
+        .distinct()
+    )
+    terms: dict = {}
+    for user_id, ends_on, reference in rows:
+        if user_id not in terms or ends_on > terms[user_id][0]:
+            terms[user_id] = (ends_on, reference)
+    return terms
+
+
+def framework_term_clock(user) -> tuple[date, str] | None:
+    return framework_terms([user.pk]).get(user.pk)
 
 
 # Tenders --------------------------------------------------------------------------------------------
@@ -538,76 +620,123 @@ class AccountFacts:
         return tuple(k.reason for o in self.ORDER for k in self.keepers if k.outcome == o)
 
 
-def _linked_ids(user, links: dict) -> set:
-    ids = set()
+def _linked_ids(user_ids, links: dict) -> dict[int, set]:
+    """For each person, the ids at the end of each link's path (a procurement, a response) from the
+    records that name them: one query per link for the whole batch."""
+    found: dict[int, set] = defaultdict(set)
     for (label, name), path in links.items():
         model = apps.get_model(label)
-        ids |= set(model.objects.filter(**{name: user}).values_list(path, flat=True).distinct())
-    return ids - {None}
+        rows = model.objects.filter(**{f"{name}__in": user_ids}).values_list(name, path).distinct()
+        for user_id, target in rows.order_by():
+            if target is not None:
+                found[user_id].add(target)
+    return found
 
 
 def account_facts(user, *, today: date, holds: Holds) -> AccountFacts:
     """Everything that keeps an account past its non-use deadline: holds, the s.98 floor of procurement
     records naming the person, tenders they submitted that are still kept, a restriction of
     processing, and being the only admin of an organisation with procurement records."""
-    from tenderbox.organisations.models import Membership, Role
-    from tenderbox.privacy.models import Restriction
-    from tenderbox.submissions.models import Response
-    from tenderbox.tenders.models import Procurement
+    return BatchFacts([user], today=today, holds=holds).of(user.pk)
 
-    facts = AccountFacts()
-    if Restriction.objects.filter(user=user, lifted_at=None).exists():
-        # Art. 18(1)(b)-(c): the person may have asked for restriction instead of erasure, or need
-        # the data for a legal claim; stored, untouched, until the restriction is lifted.
-        facts.add(Outcome.KEPT, None, "processing is restricted (UK GDPR Art. 18): stored until lifted")
-    member_of = set(user.memberships.values_list("organisation_id", flat=True))
-    procurements = _linked_ids(user, PROCUREMENT_RECORD_LINKS)
-    responses = Response.objects.filter(pk__in=_linked_ids(user, TENDER_LINKS), retention_purged_at=None)
-    responses = list(responses.select_related("procurement"))
-    for label in holds.describe(
-        users={user.pk},
-        organisations=member_of,
-        procurements=procurements | {r.procurement_id for r in responses},
-    ):
-        facts.add(Outcome.HELD, None, f"a legal hold on {label}")
-    for procurement in Procurement.objects.filter(pk__in=procurements).order_by("pk"):
-        floor = procurement_floor_until(procurement)
-        if floor is None or today < floor:
-            facts.add(
-                Outcome.FLOOR,
-                floor,
-                f"named in the records of procurement {procurement.reference}, kept under the "
-                "Procurement Act 2023 s.98 floor" + ("" if floor else " (not started yet)"),
-            )
-    tenders = TenderSubmissions()
-    for response in responses:
-        tender = tenders.assess(response, today=today, holds=holds)
-        what = f"linked to tender submission #{response.pk} for {response.procurement.reference}"
-        if tender.outcome == Outcome.FLOOR:
-            facts.add(Outcome.FLOOR, tender.kept_until, what + ", kept under its floor")
-        elif tender.outcome == Outcome.HELD:
-            facts.add(Outcome.HELD, None, what + ", under a legal hold")
-        elif tender.outcome == Outcome.NOT_DUE:
-            facts.add(Outcome.KEPT, tender.kept_until, what + ", kept for up to 7 years")
-        elif tender.outcome == Outcome.APPLY:
-            facts.add(Outcome.KEPT, None, what + ", to be purged first")
-    admin_of = Membership.objects.filter(user=user, role=Role.ADMIN).values_list("organisation_id", flat=True)
-    for organisation_id in admin_of:
-        admins = Membership.objects.filter(organisation_id=organisation_id, role=Role.ADMIN)
-        if admins.exclude(user=user).exists():
-            continue
-        has_records = (
-            Procurement.objects.filter(buyer_id=organisation_id).exists()
-            or Response.objects.filter(supplier_id=organisation_id).exists()
+
+class BatchFacts:
+    """`account_facts` for a batch of accounts: the same facts in the same order, looked up with a
+    fixed number of queries for the whole batch (one account at a time took about 25 queries each,
+    and for most accounts they find nothing).
+
+    Being an organisation's only admin depends on the other accounts: `of(pk, leaving=...)` is told
+    which accounts of the batch are anonymised before this one (their memberships are gone by then),
+    so two admins of one organisation in one batch are decided as they would be one after the other.
+    """
+
+    def __init__(self, users, *, today: date, holds: Holds):
+        from tenderbox.organisations.models import Membership, Role
+        from tenderbox.privacy.models import Restriction
+        from tenderbox.submissions.models import Response
+        from tenderbox.tenders.models import Procurement
+
+        self.today, self.holds = today, holds
+        ids = [user.pk for user in users]
+        self.restricted = set(
+            Restriction.objects.filter(user_id__in=ids, lifted_at=None).values_list("user_id", flat=True)
         )
-        if has_records:
-            facts.add(
-                Outcome.KEPT,
-                None,
-                f"the only admin of organisations.organisation #{organisation_id}, which has procurement "
-                "records",
-            )
-    return facts
+        self.member_of: dict[int, set] = defaultdict(set)
+        self.admin_of: dict[int, list] = defaultdict(list)
+        # In the memberships' own order (by organisation name), as one person's facts listed them.
+        rows = Membership.objects.filter(user_id__in=ids).values_list("user_id", "organisation_id", "role")
+        for user_id, organisation_id, role in rows:
+            self.member_of[user_id].add(organisation_id)
+            if role == Role.ADMIN:
+                self.admin_of[user_id].append(organisation_id)
+        self.procurement_ids = _linked_ids(ids, PROCUREMENT_RECORD_LINKS)
+        self.response_ids = _linked_ids(ids, TENDER_LINKS)
+        linked = Response.objects.filter(
+            pk__in=set().union(*self.response_ids.values()), retention_purged_at=None
+        )
+        self.responses = {r.pk: r for r in linked.select_related("procurement")}
+        self.procurements = {
+            p.pk: p for p in Procurement.objects.filter(pk__in=set().union(*self.procurement_ids.values()))
+        }
+        organisations = {o for listed in self.admin_of.values() for o in listed}
+        self.admins: dict[int, set] = defaultdict(set)
+        rows = Membership.objects.filter(organisation_id__in=organisations, role=Role.ADMIN)
+        for organisation_id, user_id in rows.values_list("organisation_id", "user_id"):
+            self.admins[organisation_id].add(user_id)
+        buying = Procurement.objects.filter(buyer_id__in=organisations).values_list("buyer_id", flat=True)
+        bidding = Response.objects.filter(supplier_id__in=organisations).values_list("supplier_id", flat=True)
+        self.with_records = set(buying.distinct()) | set(bidding.distinct())
+
+    def of(self, user_id: int, *, leaving=frozenset()) -> AccountFacts:
+        today, holds = self.today, self.holds
+        facts = AccountFacts()
+        if user_id in self.restricted:
+            # Art. 18(1)(b)-(c): the person may have asked for restriction instead of erasure, or need
+            # the data for a legal claim; stored, untouched, until the restriction is lifted.
+            facts.add(Outcome.KEPT, None, "processing is restricted (UK GDPR Art. 18): stored until lifted")
+        procurements = self.procurement_ids.get(user_id, set())
+        responses = [
+            self.responses[pk] for pk in sorted(self.response_ids.get(user_id, ())) if pk in self.responses
+        ]
+        for label in holds.describe(
+            users={user_id},
+            organisations=self.member_of.get(user_id, set()),
+            procurements=procurements | {r.procurement_id for r in responses},
+        ):
+            facts.add(Outcome.HELD, None, f"a legal hold on {label}")
+        for pk in sorted(procurements):
+            procurement = self.procurements[pk]
+            floor = procurement_floor_until(procurement)
+            if floor is None or today < floor:
+                facts.add(
+                    Outcome.FLOOR,
+                    floor,
+                    f"named in the records of procurement {procurement.reference}, kept under the "
+                    "Procurement Act 2023 s.98 floor" + ("" if floor else " (not started yet)"),
+                )
+        tenders = TenderSubmissions()
+        for response in responses:
+            tender = tenders.assess(response, today=today, holds=holds)
+            what = f"linked to tender submission #{response.pk} for {response.procurement.reference}"
+            if tender.outcome == Outcome.FLOOR:
+                facts.add(Outcome.FLOOR, tender.kept_until, what + ", kept under its floor")
+            elif tender.outcome == Outcome.HELD:
+                facts.add(Outcome.HELD, None, what + ", under a legal hold")
+            elif tender.outcome == Outcome.NOT_DUE:
+                facts.add(Outcome.KEPT, tender.kept_until, what + ", kept for up to 7 years")
+            elif tender.outcome == Outcome.APPLY:
+                facts.add(Outcome.KEPT, None, what + ", to be purged first")
+        for organisation_id in self.admin_of.get(user_id, ()):
+            if self.admins[organisation_id] - {user_id} - set(leaving):
+                continue
+            if organisation_id in self.with_records:
+                facts.add(
+                    Outcome.KEPT,
+                    None,
+                    f"the only admin of organisations.organisation #{organisation_id}, which has "
+                    "procurement records",
+                )
+        return facts
 
 
 class UnusedAccounts(Policy):
@@ -643,23 +772,52 @@ class UnusedAccounts(Policy):
         return list(qs.select_related("retention_notice"))
 
     def assess(self, obj, *, today, holds) -> Assessment:
-        from tenderbox.privacy.models import RetentionNotice
+        return self.assess_batch([obj], today=today, holds=holds)[0]
 
-        user, rule = obj, self.rule
+    def assess_batch(self, objs, *, today, holds) -> list[Assessment]:
+        """Each account's assessment; what keeps the accounts that are due is found for all of them
+        at once (BatchFacts)."""
+        terms = framework_terms([user.pk for user in objs])
+        early = [self._before_facts(user, today=today, term=terms.get(user.pk)) for user in objs]
+        due = [user for user, decided in zip(objs, early, strict=True) if decided is None]
+        facts = BatchFacts(due, today=today, holds=holds) if due else None
+        assessments, leaving = [], set()
+        for user, decided in zip(objs, early, strict=True):
+            assessment = decided or self._with_facts(
+                user, facts.of(user.pk, leaving=leaving), today=today, term=terms.get(user.pk)
+            )
+            if assessment.outcome == Outcome.APPLY:
+                leaving.add(user.pk)  # anonymised before the next one is decided
+            assessments.append(assessment)
+        return assessments
+
+    def _clock(self, user, term) -> dict:
         activity = user.last_login or user.date_joined
         event = "the last sign-in" if user.last_login else "registration (never signed in)"
         start = localdate(activity)
-        due = add_months(start, rule.months)
-        base = {"clock_event": event, "clock_start": start, "due_on": due}
+        if term is not None and term[0] > start:
+            # Policy 4.1.2: an appointed supplier's 12 months of non-use start at the end of the
+            # framework's term, extensions included, however recently they last signed in.
+            start, event = term[0], f"the end of framework {term[1]}'s term, including extensions"
+        return {"clock_event": event, "clock_start": start, "due_on": add_months(start, self.rule.months)}
+
+    def _before_facts(self, user, *, today, term) -> Assessment | None:
+        """The decision when nothing else needs looking up (done, staff, not due yet); else None."""
+        base = self._clock(user, term)
         if user.erased_at is not None:
             done = f"anonymised on {localdate(user.erased_at):%-d %B %Y}"
             return Assessment(Outcome.DONE, reasons=(done,), **base)
         if user.is_staff or user.is_superuser:
             reason = "a staff account: it follows Tenderbox's staff leaving process, not this rule"
             return Assessment(Outcome.KEPT, reasons=(reason,), **base)
-        if today < due - timedelta(days=rule.warn_days):
-            return Assessment(Outcome.NOT_DUE, kept_until=due, **base)
-        facts = account_facts(user, today=today, holds=holds)
+        if today < base["due_on"] - timedelta(days=self.rule.warn_days):
+            return Assessment(Outcome.NOT_DUE, kept_until=base["due_on"], **base)
+        return None
+
+    def _with_facts(self, user, facts: AccountFacts, *, today, term) -> Assessment:
+        from tenderbox.privacy.models import RetentionNotice
+
+        base = self._clock(user, term)
         keeper = facts.strongest()
         if keeper is not None:
             return Assessment(keeper.outcome, kept_until=keeper.until, reasons=facts.reasons(), **base)
@@ -667,7 +825,13 @@ class UnusedAccounts(Policy):
             notice = user.retention_notice
         except RetentionNotice.DoesNotExist:
             notice = None
-        if notice is None or notice.activity_at != activity:
+        if (
+            notice is None
+            or notice.activity_at != (user.last_login or user.date_joined)
+            or (notice.removal_on < base["due_on"])
+        ):
+            # No notice, or one about an earlier clock (they signed in since, or the framework they
+            # are appointed to was extended after they were told).
             return Assessment(Outcome.WARN, reasons=("the person has not been told yet",), **base)
         told = (
             f"told on {localdate(notice.warned_at):%-d %B %Y} that it goes on {notice.removal_on:%-d %B %Y}"
@@ -708,6 +872,19 @@ class UnusedAccounts(Policy):
             subject=user,
             after={"rule": self.rule_key, "population": self.key, "removal_on": removal_on},
         )
+
+    def act(self, decided, *, now) -> None:
+        from tenderbox.privacy.erasure import anonymise_user, holdings_of
+
+        due = [user for user, assessment in decided if assessment.outcome == Outcome.APPLY]
+        holdings = holdings_of(due) if due else {}  # the batch's accounts are locked (load)
+        for user, assessment in decided:
+            if assessment.outcome == Outcome.APPLY:
+                anonymise_user(
+                    user, reason=self.rule_key, verb="retention.anonymised", holdings=holdings[user.pk]
+                )
+            elif assessment.outcome == Outcome.WARN:
+                self.warn(user, assessment, now=now)
 
     def apply(self, obj, assessment, *, now) -> None:
         from tenderbox.privacy.erasure import anonymise_user

@@ -19,6 +19,8 @@ Sessions hold the account id inside their encoded data, so they are found by dec
 `tests/test_subject_coverage.py` checks that every declared model is reached by one of these ways.
 """
 
+import base64
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -40,14 +42,41 @@ EXTRA_KEYS = {
 }
 
 
+def _may_be_signed_in_as(session_data: str, user_id: str) -> bool:
+    """Whether a stored session could be signed in as `user_id`, judged from its payload alone.
+
+    Decoding checks each session's signature, about 0.1 ms a session: seconds for a busy site's
+    tens of thousands, for every export and erasure. Django stores `base64(JSON)` (prefixed "." when
+    zlib-compressed), then ":timestamp:signature"; the JSON of a signed-in session holds
+    `"_auth_user_id":"<id>"`. This is only a filter: a session it lets through is decoded and checked
+    properly, and one whose payload it cannot read as JSON (another format) is let through, so no
+    session of the person is missed.
+    """
+    payload = session_data.split(":", 1)[0]
+    body = payload.removeprefix(".")
+    try:
+        raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        if payload.startswith("."):
+            raw = zlib.decompress(raw)
+    except (ValueError, zlib.error):
+        return True
+    if not raw.startswith(b"{"):
+        return True
+    return f'"_auth_user_id":"{user_id}"'.encode() in raw or f'"_auth_user_id":{user_id}'.encode() in raw
+
+
 def _sessions_of(user) -> list:
     from django.contrib.sessions.models import Session
 
     found = []
-    for session in Session.objects.iterator():
-        data = session.get_decoded()  # Django returns {} for a corrupt or tampered session
-        if str(data.get("_auth_user_id", "")) == str(user.pk):
-            found.append(session.pk)
+    user_id = str(user.pk)
+    rows = Session.objects.values_list("session_key", "session_data").iterator(chunk_size=5000)
+    for key, data in rows:
+        if not _may_be_signed_in_as(data, user_id):
+            continue
+        decoded = Session(session_key=key, session_data=data).get_decoded()  # {} if corrupt or tampered
+        if str(decoded.get("_auth_user_id", "")) == user_id:
+            found.append(key)
     return found
 
 

@@ -228,6 +228,12 @@ def _until(label: str, pk, rule_key: str) -> str:
         until = explanation.assessment.kept_until
         if until:
             return _day(until)
+    from tenderbox.privacy.retention_policies import RECORD_CLOCKS, records_kept_until
+
+    if label in RECORD_CLOCKS and RULES[rule_key].months:
+        until = records_kept_until(label, [pk], rule_key).get(pk)
+        if until:
+            return _day(until)
     rule = RULES[rule_key]
     if rule_key == "subject_request":
         return _day(add_months(timezone.localdate(), rule.months))
@@ -441,11 +447,15 @@ ACCOUNT_FLOORS = frozenset(
 )
 
 
-def floor_keepers(found: dict[str, Found]) -> list[str]:
+def record_keepers(found: dict[str, Found], *, today=None) -> list:
     """Why the account must be kept for rows the person owns under a floor of another app (spend,
-    fees, frameworks): each such rule, with how many rows. Empty once that app's retention has
-    purged them, so the pending erasure then goes ahead."""
-    reasons = []
+    fees) or the framework-supplier rule: each such rule, with how many rows and until when (a
+    Keeper). Rows whose rule has run out keep nothing, so a pending erasure goes ahead on the day the
+    last of them runs out; a clock not started yet (a framework still running) keeps them open-ended."""
+    from tenderbox.privacy.retention_policies import RECORD_CLOCKS, Keeper, Outcome, records_kept_until
+
+    today = today or timezone.localdate()
+    keepers = []
     for label in sorted(found):
         entries = privacy_map().for_model(label)
         rules = sorted({e.retention for e in entries} & ACCOUNT_FLOORS)
@@ -453,13 +463,32 @@ def floor_keepers(found: dict[str, Found]) -> list[str]:
             continue
         first = found[label].keys[0]
         owned = found[label].owned if first.kind != "email" else set()
-        if owned:
-            rule = RULES[rules[0]]
-            model = found[label].model
-            reasons.append(
-                f"{len(owned)} {model._meta.verbose_name} record(s) kept under {rule.key}: {rule.summary}"
+        if not owned:
+            continue
+        rule = RULES[rules[0]]
+        if label in RECORD_CLOCKS:
+            until = records_kept_until(label, owned, rule.key)
+            still = [day for day in until.values() if day is None or day > today]
+        else:  # no clock known here: kept until the owning app's retention removes the rows
+            still = [None] * len(owned)
+        if not still:
+            continue
+        last = None if None in still else max(still)
+        model = found[label].model
+        keepers.append(
+            Keeper(
+                Outcome.FLOOR,
+                last,
+                f"{len(still)} {model._meta.verbose_name} record(s) kept under {rule.key}"
+                + (f" until {_day(last)}" if last else "")
+                + f": {rule.summary}",
             )
-    return reasons
+        )
+    return keepers
+
+
+def floor_keepers(found: dict[str, Found]) -> list[str]:
+    return [k.reason for k in record_keepers(found)]
 
 
 def _erase(person, *, by, result: ErasureResult) -> None:
@@ -561,7 +590,7 @@ def _pending_policy():
             return pending_erasures().filter(pk=obj.pk).exists()
 
         def assess(self, obj, *, today, holds):
-            from tenderbox.privacy.retention_policies import Keeper, account_facts
+            from tenderbox.privacy.retention_policies import account_facts
 
             request = (
                 obj.subject_requests.filter(kind="erasure", status="completed").order_by("closed_at").first()
@@ -572,7 +601,7 @@ def _pending_policy():
                 return Assessment(Outcome.DONE, **base)
             facts = account_facts(obj, today=today, holds=holds)
             keepers = [k for k in facts.keepers if k.outcome in (Outcome.HELD, Outcome.FLOOR)]
-            keepers += [Keeper(Outcome.FLOOR, None, reason) for reason in floor_keepers(find(obj))]
+            keepers += record_keepers(find(obj), today=today)
             if keepers:
                 outcome = Outcome.HELD if any(k.outcome == Outcome.HELD for k in keepers) else Outcome.FLOOR
                 until = None if any(k.until is None for k in keepers) else max(k.until for k in keepers)

@@ -13,3 +13,9 @@ class PublishingConfig(AppConfig):
             from tenderbox.publishing.spend_source import spend_transactions
 
             register_transaction_source(spend_transactions)
+        # KPIs, their targets and reported values come from the performance app when it is installed.
+        if apps.is_installed("tenderbox.performance"):
+            from tenderbox.publishing.performance_source import kpi_metrics
+            from tenderbox.publishing.sources import register_metric_source
+
+            register_metric_source(kpi_metrics)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from tenderbox.lib.db import replica_reads
 from tenderbox.publishing import packages
 
 # gzip's own default (`gzip -6`): level 9, Python's default, takes 60% more time to compress the
@@ -16,9 +17,11 @@ COMPRESSION = 6
 
 def package_lines(uri: str) -> Iterator[bytes]:
     published = timezone.now()
-    for _cursor, _ocid, made in packages.iter_processes():
-        package = packages.release_package(made, uri=uri, published=published)
-        yield json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    # Published data only, read from the replica when there is one (docs/operations.md).
+    with replica_reads():
+        for _cursor, _ocid, made in packages.iter_processes():
+            package = packages.release_package(made, uri=uri, published=published)
+            yield json.dumps(package, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
 def gzipped_lines(uri: str, *, flush_every: int = 64 * 1024) -> Iterator[bytes]:

@@ -20,7 +20,7 @@ CHUNK = 200
 LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
-def public_procurements():
+def public_procurement_q() -> Q:
     """Advertised procurements from their tender notice on; further competitions (never advertised,
     PA23 s.46) only once their award is decided and not cancelled."""
     from tenderbox.tenders.models import Procurement
@@ -28,8 +28,15 @@ def public_procurements():
     s = Procurement.Status
     advertised = Q(framework_lot__isnull=True, published_at__isnull=False) & ~Q(status=s.DRAFT)
     further = Q(framework_lot__isnull=False, status__in=[s.AWARDED, s.CONTRACTED])
+    return advertised | further
+
+
+def public_procurements():
+    """The public procurements (`public_procurement_q`), with what their releases read."""
+    from tenderbox.tenders.models import Procurement
+
     return (
-        Procurement.objects.filter(advertised | further)
+        Procurement.objects.filter(public_procurement_q())
         .select_related(
             "buyer",
             "main_cpv",

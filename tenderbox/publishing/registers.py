@@ -1,5 +1,6 @@
-"""Public registers for people: awarded contracts, call-off contracts, and the appointed suppliers of
-each framework lot, with filters that combine, pages, and streamed CSV and JSON downloads.
+"""Public registers for people: awarded contracts, call-off contracts, the appointed suppliers of
+each framework lot, and the spend under every contract, with filters that combine, pages, and
+streamed CSV and JSON downloads.
 
 Each register is data: a queryset of what is public, the filter form, and its columns. The columns
 publish what the law asks about a supplier (name, company number, size and VCSE flags) and never a
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
+from tenderbox.lib.db import replica_reads
 from tenderbox.lib.forms import GovukForm
 from tenderbox.lib.uk import region_name
 from tenderbox.tenders.forms import DateInput, region_choices
@@ -38,6 +42,29 @@ class Register:
     rows: Callable[[dict], object]
     columns: tuple[Column, ...]
     noun: tuple[str, str]
+    paginator: type = Paginator
+
+
+class CappedPaginator(Paginator):
+    """Pages that count no further than `limit` rows: counting every row of a register of millions
+    (spend) would read them all on each page view, while reading at most limit + 1 rows stays quick
+    on the index. Past the limit the page says "more than" and the filters or the download go on."""
+
+    limit = 10_000
+
+    @cached_property
+    def _found(self) -> int:
+        # Unordered: which limit + 1 rows are counted does not matter, and without the order the
+        # database may reach them through whichever index the filters use (a supplier's contracts).
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._found, self.limit)
+
+    @property
+    def capped(self) -> bool:
+        return self._found > self.limit
 
 
 def _supplier_number(org) -> str:
@@ -208,6 +235,137 @@ APPOINTMENT_COLUMNS = (
 )
 
 
+# Spend ------------------------------------------------------------------------------------------
+class SpendFilters(GovukForm):
+    authority = forms.CharField(label="Body (the contracting authority)", required=False, max_length=200)
+    supplier = forms.CharField(label="Beneficiary (supplier)", required=False, max_length=200)
+    framework = forms.CharField(
+        label="Framework reference", required=False, max_length=30, help_text="For example FW-2026-0001"
+    )
+    contract = forms.CharField(
+        label="Contract reference", required=False, max_length=30, help_text="For example CON-2026-0001"
+    )
+    category = forms.CharField(
+        label="Service area or category",
+        required=False,
+        max_length=100,
+        help_text="As the payment names it, for example Facilities or 90910000-9",
+    )
+    dated_from = forms.DateField(label="Dated on or after", required=False, widget=DateInput())
+    dated_to = forms.DateField(label="Dated on or before", required=False, widget=DateInput())
+    amount_min = forms.DecimalField(
+        label="Minimum amount (£)", required=False, max_digits=14, decimal_places=2
+    )
+    amount_max = forms.DecimalField(
+        label="Maximum amount (£)", required=False, max_digits=14, decimal_places=2
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("amount_min"), cleaned.get("amount_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("amount_max", "The maximum amount must be at least the minimum amount")
+        after, before = cleaned.get("dated_from"), cleaned.get("dated_to")
+        if after and before and after > before:
+            self.add_error("dated_to", "The last date must be on or after the first date")
+        return cleaned
+
+
+def _spend(filters: dict):
+    """Published spend only (SpendRecord.objects.public()): the buyer's records and the lines of
+    each month's accepted MI return, each invoice once. A superseded return's lines never appear,
+    and a refused return saved none. Newest first: a page walks spend_invoice_date_idx backwards and
+    stops once it has its rows (a date range bounds the walk); an amount range or a category that
+    matches few rows may use spend_amount_idx or spend_category_upper_idx instead, and an
+    authority's, supplier's or framework's spend its contracts' index. benchmarks/spend_register.py
+    prints the plans on PostgreSQL."""
+    from tenderbox.spend.models import SpendRecord
+
+    rows = (
+        SpendRecord.objects.public()
+        .select_related("contract__buyer", "contract__supplier", "contract__framework")
+        # Only the columns' fields: a download of millions of rows spends its time building objects.
+        .only(*SPEND_FIELDS)
+    )
+    if filters.get("authority"):
+        rows = rows.filter(contract__buyer__name__icontains=filters["authority"])
+    if filters.get("supplier"):
+        rows = rows.filter(contract__supplier__name__icontains=filters["supplier"])
+    if filters.get("framework"):
+        rows = rows.filter(contract__framework__reference__iexact=filters["framework"].strip())
+    if filters.get("contract"):
+        rows = rows.filter(contract__reference__iexact=filters["contract"].strip())
+    if filters.get("category"):
+        rows = rows.filter(category__iexact=filters["category"].strip())
+    if filters.get("dated_from"):
+        rows = rows.filter(invoice_date__gte=filters["dated_from"])
+    if filters.get("dated_to"):
+        rows = rows.filter(invoice_date__lte=filters["dated_to"])
+    if filters.get("amount_min") is not None:
+        rows = rows.filter(amount_excl_vat__gte=filters["amount_min"])
+    if filters.get("amount_max") is not None:
+        rows = rows.filter(amount_excl_vat__lte=filters["amount_max"])
+    return rows.order_by("-invoice_date", "-pk")
+
+
+SPEND_FIELDS = (
+    "source",
+    "invoice_date",
+    "paid_on",
+    "transaction_number",
+    "description",
+    "category",
+    "amount_excl_vat",
+    "vat",
+    "contract__reference",
+    "contract__category",
+    "contract__buyer__name",
+    "contract__supplier__name",
+    "contract__supplier__companies_house_number",
+    "contract__supplier__is_sole_trader",
+    "contract__framework__reference",
+)
+
+
+def _reported_by(record) -> str:
+    return "Buyer" if record.source == "buyer" else "Supplier (MI return)"
+
+
+# The Local Government Transparency Code 2015's columns for expenditure (Part 2, "Expenditure
+# exceeding £500": date, body, service area, beneficiary, purpose, merchant category, amount,
+# irrecoverable VAT, transaction number), then the framework and contract the payment is under.
+# Every payment is published, not only those over £500: the Code sets a minimum.
+# The beneficiary is the supplier as the other registers publish it. A sole trader is a person, and
+# the Code (Part 1, "Personal and sensitive information") holds that data protection law does not
+# stop an authority naming the suppliers it pays, sole traders included, for the public interest in
+# how public money is spent: a sole trader is named, and nothing more (no company number, address
+# or contact; DOMAIN.md "Local Government Transparency Code"). Tenderbox does not record how much of
+# an invoice's VAT the authority reclaims, so the VAT charged is published, headed as such: the
+# Code's irrecoverable VAT is at most that.
+SPEND_COLUMNS = (
+    Column("date", "Date", lambda s: s.invoice_date.isoformat()),
+    Column("body", "Body", lambda s: s.contract.buyer.name),
+    Column("service_area", "Service area or category", lambda s: s.category),
+    Column("beneficiary", "Beneficiary", lambda s: s.contract.supplier.name),
+    Column(
+        "beneficiary_company_number",
+        "Beneficiary company number",
+        lambda s: _supplier_number(s.contract.supplier),
+    ),
+    Column("purpose", "Purpose", lambda s: s.description),
+    Column("merchant_category", "Merchant category", lambda s: s.contract.get_category_display()),
+    Column("amount", "Amount excluding VAT (£)", lambda s: _money(s.amount_excl_vat)),
+    Column("vat", "VAT charged (£)", lambda s: _money(s.vat)),
+    Column("transaction_number", "Transaction number", lambda s: s.transaction_number),
+    Column("paid_on", "Paid on", lambda s: s.paid_on.isoformat() if s.paid_on else ""),
+    Column("contract", "Contract", lambda s: s.contract.reference),
+    Column(
+        "framework", "Framework", lambda s: s.contract.framework.reference if s.contract.framework_id else ""
+    ),
+    Column("reported_by", "Reported by", _reported_by),
+)
+
+
 REGISTERS = {
     r.slug: r
     for r in (
@@ -241,6 +399,19 @@ REGISTERS = {
             APPOINTMENT_COLUMNS,
             ("appointed supplier", "appointed suppliers"),
         ),
+        Register(
+            "spend",
+            "Spend under contracts and frameworks",
+            "Every payment under a contract let through Tenderbox, newest first: recorded by the buyer, or "
+            "declared by the supplier in an accepted monthly return (an invoice in both appears once, as "
+            "the buyer recorded it). The columns are those of the Local Government Transparency Code "
+            "2015; the Code's irrecoverable VAT is at most the VAT charged shown here.",
+            SpendFilters,
+            _spend,
+            SPEND_COLUMNS,
+            ("payment", "payments"),
+            paginator=CappedPaginator,
+        ),
     )
 }
 
@@ -254,8 +425,9 @@ class _Line:
 def csv_lines(register: Register, rows) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield writer.writerow([c.header for c in register.columns])
-    for row in rows.iterator(chunk_size=CHUNK):
-        yield writer.writerow([_safe(c.value(row)) for c in register.columns])
+    with replica_reads():  # published rows: the replica's copy will do
+        for row in rows.iterator(chunk_size=CHUNK):
+            yield writer.writerow([_safe(c.value(row)) for c in register.columns])
 
 
 def _safe(value):
@@ -267,8 +439,9 @@ def _safe(value):
 def json_lines(register: Register, rows) -> Iterator[str]:
     yield "["
     first = True
-    for row in rows.iterator(chunk_size=CHUNK):
-        item = {c.key: c.value(row) for c in register.columns}
-        yield ("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)
-        first = False
+    with replica_reads():
+        for row in rows.iterator(chunk_size=CHUNK):
+            item = {c.key: c.value(row) for c in register.columns}
+            yield ("" if first else ",") + "\n" + json.dumps(item, ensure_ascii=False)
+            first = False
     yield "\n]\n"

@@ -3,7 +3,8 @@
 A *contracting process* is one ocid. Tenderbox has four kinds:
 - an advertised procurement (`TBX-…`), from its tender notice on: tender, one tenderAmendment per
   amendment, a tenderUpdate with bid statistics once tenders are opened, award, contract, then the
-  contracts' amendments, terminations and transactions; a tenderCancellation if it is cancelled.
+  contracts' amendments, terminations, transactions, KPIs and reported KPI values; a
+  tenderCancellation if it is cancelled.
   When it let a framework, its tender says so (techniques) and the appointed suppliers follow as
   awards of the framework's lots;
 - a framework let elsewhere (`FW-…`): its tender when it goes live, then its appointed suppliers;
@@ -27,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenderbox.publishing import rules
-from tenderbox.publishing.sources import transactions_for
+from tenderbox.publishing.sources import metrics_for, transactions_for
 from tenderbox.tenders.rules import UK_TIME
 
 
@@ -63,10 +64,13 @@ def day_end(day) -> str:
     return stamp(datetime.combine(day, time(23, 59, 59), tzinfo=UK_TIME))
 
 
+def number(value) -> int | float:
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def money(amount) -> dict:
-    amount = Decimal(amount)
-    number = int(amount) if amount == amount.to_integral_value() else float(amount)
-    return {"amount": number, "currency": "GBP"}
+    return {"amount": number(amount), "currency": "GBP"}
 
 
 def lot_id(number: int) -> str:
@@ -592,9 +596,97 @@ def award_id(contract) -> str:
     return str(contract.award_id) if contract.award_id else f"{contract.reference}-award"
 
 
+def _unit(unit: str) -> dict | None:
+    """A KPI's unit: percent by its UN/CEFACT code (as the metrics extension recommends), any other
+    by its name as the buyer wrote it."""
+    if not unit:
+        return None
+    if unit == "%":
+        return {"name": "percent", "scheme": "UNCEFACT", "id": "P1"}
+    return {"name": unit}
+
+
+def _observation(oid: str, measure, unit: str, period: dict | None = None) -> dict:
+    observation = {"id": oid}
+    if period:
+        observation["period"] = period
+    observation["measure"] = number(measure)
+    if _unit(unit):
+        observation["unit"] = _unit(unit)
+    return observation
+
+
+def metric_releases(contract, process: str, parties, *, related=None) -> list[dict]:
+    """A contract's KPIs (metrics extension): when they came to apply, a contractUpdate with them as
+    `agreedMetrics`, each with its target as an observation (one release per moment, like
+    appointments); then each reported value an implementation release with the period's observation
+    in `implementation.metrics`. The models keep only a report's latest value, so a corrected value
+    is a new release (`-revision-<n>`) and the earlier one is no longer built (decision 0011)."""
+    out = []
+    metrics = metrics_for(contract)
+    moments = {}
+    for m in metrics:
+        moments.setdefault(m.applies_from, []).append(m)
+    for moment, batch in sorted(moments.items()):
+        ps, buyer = parties()
+        agreed = [
+            {
+                "id": m.id,
+                "title": m.title,
+                "description": m.description,
+                "observations": [_observation("target", m.target, m.unit)],
+            }
+            for m in batch
+        ]
+        out.append(
+            _release(
+                process,
+                f"{contract.reference}-metrics-{batch[0].id}",
+                moment,
+                ["contractUpdate"],
+                ps,
+                buyer=buyer,
+                contracts=[
+                    {"id": contract.reference, "awardID": award_id(contract), "agreedMetrics": agreed}
+                ],
+                relatedProcesses=related,
+            )
+        )
+    for m in metrics:
+        for o in m.observations:
+            ps, buyer = parties()
+            period = {"startDate": day_start(o.starts_on), "endDate": day_end(o.ends_on)}
+            suffix = f"{contract.reference}-{m.id}-{o.id}" + (f"-revision-{o.revision}" if o.revision else "")
+            reported = {
+                "id": m.id,
+                "title": m.title,
+                "observations": [_observation(o.id, o.measure, m.unit, period)],
+            }
+            out.append(
+                _release(
+                    process,
+                    suffix,
+                    o.reported_at,
+                    ["implementation"],
+                    ps,
+                    buyer=buyer,
+                    contracts=[
+                        {
+                            "id": contract.reference,
+                            "awardID": award_id(contract),
+                            "implementation": {"metrics": [reported]},
+                        }
+                    ],
+                    relatedProcesses=related,
+                )
+            )
+    return out
+
+
 def contract_releases(contract, process: str, *, related=None) -> list[dict]:
     """A contract's life after it is entered into: each variation or extension (contractAmendment,
-    PA23 s.74-77), its termination or end, and each payment under it (implementation)."""
+    PA23 s.74-77), its termination or end, each payment under it (implementation), and its KPIs
+    with the values reported against them (metric_releases)."""
     out = []
     changes = sorted(contract.changes.all(), key=lambda c: (c.made_at, c.pk))
 
@@ -685,4 +777,4 @@ def contract_releases(contract, process: str, *, related=None) -> list[dict]:
                 relatedProcesses=related,
             )
         )
-    return out
+    return out + metric_releases(contract, process, parties, related=related)

@@ -26,6 +26,7 @@ EXTENSIONS = {
     "partyDetails_scale": (
         "https://raw.githubusercontent.com/open-contracting-extensions/ocds_partyDetails_scale_extension/master/"
     ),
+    "metrics": "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/",
 }
 
 

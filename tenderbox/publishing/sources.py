@@ -1,19 +1,20 @@
-"""Where implementation transactions come from: a registry of transaction sources.
+"""Where implementation transactions and contract metrics come from: registries of sources.
 
-Publishing knows nothing about how spend is recorded. An app that records payments against
-contracts (spend) registers one source at start-up, in its AppConfig.ready():
+Publishing knows nothing about how spend or performance is recorded. An app that records payments
+against contracts (spend) registers one transaction source at start-up, in an AppConfig.ready();
+one that records KPIs (performance) registers a metric source:
 
     from tenderbox.publishing.sources import register_transaction_source
     register_transaction_source(my_transactions)
 
-A source is a function taking a `contracts.Contract` and returning an iterable of `Transaction`,
-oldest first. With no source registered (until spend is merged) no contract has transactions, and
-no implementation release is published.
+A transaction source is a function taking a `contracts.Contract` and returning an iterable of
+`Transaction`, oldest first; a metric source returns an iterable of `Metric`. With no source
+registered no contract has transactions or metrics, and no implementation release is published.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 
@@ -32,9 +33,42 @@ class Transaction:
     uri: str = ""
 
 
+@dataclass(frozen=True)
+class Observation:
+    """One reported value of a metric for one period (`contracts[].implementation.metrics`).
+
+    `id` is stable within the metric (the period); `revision` counts corrections, so a corrected
+    value is published under a new release id (a release never changes under its id)."""
+
+    id: str
+    starts_on: date
+    ends_on: date
+    measure: Decimal
+    reported_at: datetime
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A performance measure agreed for a contract (`contracts[].agreedMetrics`, metrics
+    extension): what is measured, in what unit, its target for every period, from when it applied
+    to the contract, and the values reported so far. Only what may be published: the source
+    leaves out anything private."""
+
+    id: str
+    title: str
+    description: str
+    unit: str
+    target: Decimal
+    applies_from: datetime
+    observations: tuple[Observation, ...] = ()
+
+
 TransactionSource = Callable[[object], Iterable[Transaction]]
+MetricSource = Callable[[object], Iterable[Metric]]
 
 _sources: list[TransactionSource] = []
+_metric_sources: list[MetricSource] = []
 
 
 def register_transaction_source(source: TransactionSource) -> None:
@@ -51,3 +85,19 @@ def transactions_for(contract) -> list[Transaction]:
     """Every registered source's transactions for one contract, by date then id."""
     found = [t for source in _sources for t in source(contract)]
     return sorted(found, key=lambda t: (t.date, t.id))
+
+
+def register_metric_source(source: MetricSource) -> None:
+    if source not in _metric_sources:
+        _metric_sources.append(source)
+
+
+def unregister_metric_source(source: MetricSource) -> None:
+    if source in _metric_sources:
+        _metric_sources.remove(source)
+
+
+def metrics_for(contract) -> list[Metric]:
+    """Every registered source's metrics for one contract, by when they applied, then id."""
+    found = [m for source in _metric_sources for m in source(contract)]
+    return sorted(found, key=lambda m: (m.applies_from, m.id))

@@ -1,4 +1,4 @@
-"""Open data: the OCDS API and the registers, mounted at the site root with one line."""
+"""Open data: the OCDS API, the registers and the statistics, mounted at the site root with one line."""
 
 from django.urls import path
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("api/ocds/bulk/releases.jsonl.gz", views.bulk, name="ocds-bulk"),
     path("registers/", views.register_index, name="registers"),
     path("registers/<slug:slug>/", views.register, name="register"),
+    path("statistics/", views.statistics_index, name="statistics"),
+    path("statistics/<slug:slug>/", views.statistic, name="statistic"),
 ]

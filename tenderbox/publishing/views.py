@@ -1,12 +1,12 @@
-"""Open data, public without sign-in: the OCDS API under /api/ocds/ and the registers for people
-under /registers/. Thin: parse, look up through packages.py or registers.py, render. Everything they
-serve is public by construction (releases.py, registers.py)."""
+"""Open data, public without sign-in: the OCDS API under /api/ocds/, the registers for people
+under /registers/ and the statistics under /statistics/. Thin: parse, look up through packages.py,
+registers.py or statistics_tables.py, render. Everything they serve is public by construction
+(releases.py, registers.py; the statistics come from a release already protected, statistics.py)."""
 
 from datetime import datetime
 from functools import wraps
 
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from tenderbox.audit.chain import client_ip
 from tenderbox.lib.ratelimit import hit, too_many
 from tenderbox.publishing import packages, registers
+from tenderbox.publishing import statistics_tables as stats
 from tenderbox.publishing.export import gzipped_lines
 from tenderbox.publishing.registers import REGISTERS
 
@@ -187,7 +188,7 @@ def register(request, slug):
         response = StreamingHttpResponse(registers.json_lines(reg, rows), content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
         return response
-    paginator = Paginator(rows if valid else rows.none(), REGISTER_PAGE_SIZE)
+    paginator = reg.paginator(rows if valid else rows.none(), REGISTER_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -206,3 +207,69 @@ def register(request, slug):
         },
         status=200 if valid else 400,
     )
+
+
+# Statistics -------------------------------------------------------------------------------------
+def _statistics_request(request):
+    """The published release (or None), its filter form and whether the filters are valid."""
+    from tenderbox.publishing.models import StatisticsRelease
+
+    release = StatisticsRelease.objects.published().first()
+    labels = stats.Labels()
+    years = stats.release_years(release) if release else []
+    form = stats.StatisticsFilters(request.GET or None, years=years, labels=labels)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.cleaned_data if form.is_bound and valid else {}
+    return release, labels, form, valid, filters
+
+
+def _render_statistics(request, tables, *, slug=None):
+    release, labels, form, valid, filters = _statistics_request(request)
+    wanted = request.GET.get("format", "")
+    if slug is not None and wanted not in ("", "csv", "json"):
+        return HttpResponseBadRequest("format must be csv or json.", content_type="text/plain")
+    if wanted and not valid:
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(message, content_type="text/plain")
+    if wanted and release is None:
+        raise Http404("No statistics have been published yet.")
+    readers = {}
+    results = [stats.build(t, release, filters, labels, readers) for t in tables] if release and valid else []
+    if wanted == "csv":
+        response = HttpResponse(stats.csv_content(results[0]), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+        return response
+    if wanted == "json":
+        response = HttpResponse(stats.json_content(results[0], filters), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+        return response
+    params = request.GET.copy()
+    params.pop("format", None)
+    return render(
+        request,
+        "publishing/statistics.html",
+        {
+            "release": release,
+            "form": form,
+            "results": results,
+            "single": tables[0] if slug is not None else None,
+            "query_string": params.urlencode(),
+            "symbols": stats.SYMBOLS,
+        },
+        status=200 if valid else 400,
+    )
+
+
+@require_GET
+def statistics_index(request):
+    """Every statistic, for the filters chosen (GET); each table downloads as CSV or JSON."""
+    return _render_statistics(request, list(stats.TABLES.values()))
+
+
+@require_GET
+def statistic(request, slug):
+    """One statistic, or its CSV or JSON download (`?format=csv|json`), for the filters chosen."""
+    table = stats.TABLES.get(slug)
+    if table is None:
+        raise Http404("No such statistic.")
+    return _render_statistics(request, [table], slug=slug)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from tenderbox.lib.errors import Conflict
@@ -24,6 +25,22 @@ class SpendRecordQuerySet(models.QuerySet):
         return self.filter(
             models.Q(source=SpendRecord.Source.BUYER) | models.Q(mi_return__status=MIReturn.Status.ACCEPTED)
         )
+
+    def public(self):
+        """The spend that is published and makes up a contract's spend to date: the records that
+        count, each invoice once by its number, the buyer's record first (an MI line whose invoice
+        the buyer also recorded is left out). Never a superseded return's lines; a refused return
+        saved none.
+
+        Written as "no *other* buyer record has this number", which keeps every buyer record (the
+        buyer's numbers are unique per contract) without an OR around the subquery, so PostgreSQL
+        plans it as an anti-join on the unique index spend_buyer_transaction_once."""
+        other_buyer_record = SpendRecord.objects.filter(
+            contract=models.OuterRef("contract"),
+            source=SpendRecord.Source.BUYER,
+            transaction_number=models.OuterRef("transaction_number"),
+        ).exclude(pk=models.OuterRef("pk"))
+        return self.counted().filter(~models.Exists(other_buyer_record))
 
 
 class SpendRecord(models.Model):
@@ -80,7 +97,14 @@ class SpendRecord(models.Model):
 
     class Meta:
         ordering = ["contract", "period", "invoice_date", "pk"]
-        indexes = [models.Index(fields=["contract", "period"], name="spend_contract_period_idx")]
+        indexes = [
+            models.Index(fields=["contract", "period"], name="spend_contract_period_idx"),
+            # The public spend register (publishing/registers.py) on millions of rows: newest first
+            # and a date range, an amount range, a category whatever its case.
+            models.Index(fields=["invoice_date", "id"], name="spend_invoice_date_idx"),
+            models.Index(fields=["amount_excl_vat"], name="spend_amount_idx"),
+            models.Index(Upper("category"), name="spend_category_upper_idx"),
+        ]
         constraints = [
             # A buyer entering the same invoice twice would double the spend.
             models.UniqueConstraint(

@@ -40,7 +40,8 @@ def contract_section(contract, user) -> list[tuple[str, dict]]:
 @login_required
 def index(request):
     contracts = list(access.contracts_for(request.user)[:200])
-    rows = [(c, actions.summary(c)) for c in contracts]
+    spend = actions.summaries(contracts)
+    rows = [(c, spend[c.pk]) for c in contracts]
     return render(request, "spend/index.html", {"rows": rows})
 
 

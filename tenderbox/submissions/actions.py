@@ -366,6 +366,16 @@ def submit(response: Response, *, by, idempotency_key: str, request=None) -> Res
         )
         version.save(force_insert=True)
         before = response.move(Response.Status.SUBMITTED, at=now)
+        send_email(
+            to=by.email,
+            user=by,
+            subject=f"Receipt: your tender for {procurement.reference}",
+            template="submissions/email/receipt.txt",
+            context={"procurement": procurement, "version": version, "supplier": response.supplier},
+            purpose="portal_service",
+        )
+        # Last: the audit chain's head stays locked from here to the commit, and every submission
+        # in a deadline rush waits for it in turn.
         record(
             "response.submitted",
             actor=by,
@@ -374,14 +384,6 @@ def submit(response: Response, *, by, idempotency_key: str, request=None) -> Res
             before={"status": before},
             after={"status": response.status, "version": number},
             request=request,
-        )
-        send_email(
-            to=by.email,
-            user=by,
-            subject=f"Receipt: your tender for {procurement.reference}",
-            template="submissions/email/receipt.txt",
-            context={"procurement": procurement, "version": version, "supplier": response.supplier},
-            purpose="portal_service",
         )
     return version
 

@@ -6,7 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tenderbox.lib.api import validated
 from tenderbox.lib.errors import Conflict
@@ -24,9 +25,18 @@ class VersionOut(Schema):
     receipt_sha256: str
 
 
+class DraftDocumentOut(Schema):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
 class ResponseOut(Schema):
     status: str
     content: dict
+    documents: list[DraftDocumentOut]
     versions: list[VersionOut]
     problems: list[str]
 
@@ -57,11 +67,25 @@ def _own(request, reference: str, organisation: int | None):
     )
 
 
+def _document_out(document) -> dict:
+    return {
+        "id": document.pk,
+        "filename": actions.draft_document_name(document),
+        "content_type": document.content_type,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+
+
 def _out(procurement, response) -> dict:
     content = actions.load_draft(response)
     return {
         "status": response.status,
         "content": content,
+        # What the next submission will carry; the supplier can check each hash against its file.
+        "documents": [
+            _document_out(d) for d in response.documents.filter(in_draft=True).order_by("uploaded_at")
+        ],
         "versions": [
             {
                 "id": v.pk,
@@ -136,6 +160,20 @@ def submit(request, reference: str, body: SubmitIn):
             "receipt_sha256": version.receipt_sha256,
         },
     )
+
+
+@router.post(
+    "/opportunities/{reference}/response/documents",
+    response={201: DraftDocumentOut},
+    summary="Attach a document to your draft (multipart: file); the next submission seals it in",
+)
+def attach_document(request, reference: str, file: File[UploadedFile], organisation: Form[int | None] = None):
+    request.auth.require_write()
+    _, _, response = _own(request, reference, organisation)
+    if response is None:
+        raise Conflict("Save a draft response before attaching documents to it.")
+    document = actions.attach_document(response, file, by=request.auth.user, request=request)
+    return Status(201, _document_out(document))
 
 
 class OrganisationIn(Schema):

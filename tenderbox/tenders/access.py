@@ -11,6 +11,7 @@ from django.http import Http404
 
 from tenderbox.organisations.access import get_membership
 from tenderbox.organisations.models import Membership, Role
+from tenderbox.tenders import versions
 from tenderbox.tenders.actions import apply_clock
 from tenderbox.tenders.models import Clarification, Procurement
 
@@ -18,16 +19,18 @@ BUYER_ROLES = (Role.ADMIN, Role.BUYER)
 SUPPLIER_ROLES = (Role.ADMIN, Role.BIDDER)
 
 
-def get_public_procurement(reference: str, user=None) -> Procurement:
+def get_public_procurement(reference: str, user=None, *, page_version: bool = False) -> Procurement:
     """A published procurement by reference. A further competition is not advertised: it exists only
     for the calling authority's own members and the invited suppliers whose appointment is active;
-    for anyone else it is a 404, as if it did not exist."""
-    procurement = (
-        Procurement.objects.exclude(status=Procurement.Status.DRAFT)
-        .select_related("buyer", "main_cpv")
-        .filter(reference=reference)
-        .first()
+    for anyone else it is a 404, as if it did not exist. With `page_version`, read in the same query
+    the version of its public page as `page_version` (tenders/versions.py); a procurement that the
+    clock moves in this request comes back without it."""
+    procurements = Procurement.objects.exclude(status=Procurement.Status.DRAFT).select_related(
+        "buyer", "main_cpv"
     )
+    if page_version:
+        procurements = procurements.annotate(page_version=versions.opportunity_version())
+    procurement = procurements.filter(reference=reference).order_by().first()
     if procurement is None:
         raise Http404("No such opportunity.")
     if procurement.is_further_competition and not may_see_competition(user, procurement):

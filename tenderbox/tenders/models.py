@@ -351,7 +351,7 @@ class Lot(models.Model):
     cpv_codes = models.ManyToManyField(CpvCode, related_name="lots", blank=True, help_text="Lot's CPV codes.")
 
     class Meta:
-        ordering = ["procurement", "number"]
+        ordering = ["procurement_id", "number"]
         constraints = [models.UniqueConstraint(fields=["procurement", "number"], name="lot_number_unique")]
 
     def __str__(self):
@@ -377,7 +377,7 @@ class AwardCriterion(models.Model):
     max_score = models.PositiveSmallIntegerField(default=5, help_text="Top of the scoring scale (quality).")
 
     class Meta:
-        ordering = ["procurement", "number"]
+        ordering = ["procurement_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["procurement", "number"], name="criterion_number_unique")
         ]
@@ -398,7 +398,7 @@ class SelectionQuestion(models.Model):
     )
 
     class Meta:
-        ordering = ["procurement", "number"]
+        ordering = ["procurement_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["procurement", "number"], name="selection_number_unique")
         ]
@@ -434,7 +434,7 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["procurement", "uploaded_at"]
+        ordering = ["procurement_id", "uploaded_at"]
 
     def __str__(self):
         return self.title
@@ -453,7 +453,7 @@ class Amendment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["procurement", "created_at"]
+        ordering = ["procurement_id", "created_at"]
 
     def __str__(self):
         return f"Amendment of {self.procurement.reference}"
@@ -475,7 +475,7 @@ class Notice(models.Model):
     summary = models.TextField(help_text="What the notice says, in brief.")
 
     class Meta:
-        ordering = ["procurement", "published_at"]
+        ordering = ["procurement_id", "published_at"]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.procurement.reference}"
@@ -533,7 +533,7 @@ class Clarification(models.Model):
     )
 
     class Meta:
-        ordering = ["procurement", "asked_at"]
+        ordering = ["procurement_id", "asked_at"]
 
     def __str__(self):
         return self.question[:60]

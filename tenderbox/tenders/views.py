@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tenderbox.lib import pagecache
 from tenderbox.lib.errors import DomainError
 from tenderbox.lib.ratelimit import limit_posts
 from tenderbox.lib.views import posted, render_form, uploaded
-from tenderbox.tenders import access, actions
+from tenderbox.tenders import access, actions, versions
 from tenderbox.tenders.forms import (
     AmendForm,
     AnswerForm,
@@ -32,14 +33,26 @@ PAGE_SIZE = 20
 
 
 # Public --------------------------------------------------------------------------------------
+# Both pages are served from the page cache to people not signed in, under a version of what they
+# show read in the request's first query (lib/pagecache.py, docs/decisions/0012-public-page-cache.md).
 def opportunity_search(request):
     form = SearchForm(request.GET or None)
-    query = form.query()
-    paginator = Paginator(search(query), PAGE_SIZE)
+    results = search(form.query())
+    status = 400 if form.is_bound and form.errors else 200
+    if status != 200 or not pagecache.may_cache(request):
+        return _search_page(request, form, Paginator(results, PAGE_SIZE), status)
+    count, version = versions.search_version(results)
+    paginator = Paginator(results, PAGE_SIZE)
+    paginator.count = count  # counted with the version: no second count
+    return pagecache.cached_page(
+        request, "search", version=version, render=lambda: _search_page(request, form, paginator, status)
+    )
+
+
+def _search_page(request, form, paginator, status):
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
         "tenders/search.html",
@@ -49,7 +62,26 @@ def opportunity_search(request):
 
 
 def opportunity(request, reference):
-    procurement = access.get_public_procurement(reference, request.user)
+    if not pagecache.may_cache(request):
+        return _opportunity_page(request, access.get_public_procurement(reference, request.user))
+    procurement = access.get_public_procurement(reference, request.user, page_version=True)
+    if not hasattr(procurement, "page_version"):  # the clock moved it just now: its version is old
+        return _opportunity_page(request, procurement)
+    return pagecache.cached_page(
+        request,
+        "opportunity",
+        version=procurement.page_version,
+        # The page reads differently once a deadline passes (Respond, Ask a question).
+        depends_on_times=[
+            procurement.clarification_deadline,
+            procurement.submission_deadline,
+            procurement.next_transition_at,
+        ],
+        render=lambda: _opportunity_page(request, procurement),
+    )
+
+
+def _opportunity_page(request, procurement):
     suppliers = list(access.supplier_memberships(request.user))
     interested = set(
         Interest.objects.filter(
@@ -61,7 +93,7 @@ def opportunity(request, reference):
         "tenders/opportunity.html",
         {
             "procurement": procurement,
-            "lots": procurement.lots.prefetch_related("cpv_codes"),
+            "lots": procurement.lots.all(),
             "cpv_codes": procurement.cpv_codes.all(),
             "criteria": procurement.criteria.all(),
             "documents": procurement.documents.all(),

@@ -12,7 +12,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=None, help="Worker threads (default HUEY_WORKERS)."
         )
+        parser.add_argument(
+            "--no-periodic",
+            action="store_false",
+            dest="periodic",
+            help="Do not schedule periodic jobs: for every worker machine but one.",
+        )
 
-    def handle(self, *args, workers=None, **options):
+    def handle(self, *args, workers=None, periodic=True, **options):
         count = workers or settings.HUEY["consumer"]["workers"]
-        call_command("run_huey", workers=count, worker_type="thread")
+        call_command("run_huey", workers=count, worker_type="thread", periodic=periodic)
