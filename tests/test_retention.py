@@ -594,16 +594,17 @@ def test_a_crash_in_the_middle_of_a_batch_resumes_and_does_nothing_twice(db, mon
     with travel(date(2025, 1, 15)):
         people = [make_user(f"p{n}@example.com", f"Person {n}") for n in range(5)]
     run_on(date(2025, 12, 16))
-    real = erasure.anonymise_user
+    real = erasure.anonymise_users
     calls = []
 
-    def crash_on_the_fourth(user, **kwargs):
-        calls.append(user.pk)
-        if len(calls) == 4:
-            raise RuntimeError("the worker was killed")
-        return real(user, **kwargs)
+    def crash_in_the_second_batch(users, **kwargs):
+        calls.append([u.pk for u in users])
+        if len(calls) == 2:
+            real(users[:1], **kwargs)  # person 2 done...
+            raise RuntimeError("the worker was killed")  # ... and the worker killed before person 3
+        return real(users, **kwargs)
 
-    monkeypatch.setattr(erasure, "anonymise_user", crash_on_the_fourth)
+    monkeypatch.setattr(erasure, "anonymise_users", crash_in_the_second_batch)
     with pytest.raises(RuntimeError):
         run_on(date(2026, 1, 15), batch=2)
 
@@ -617,7 +618,7 @@ def test_a_crash_in_the_middle_of_a_batch_resumes_and_does_nothing_twice(db, mon
     assert (cursor.last_pk, cursor.applied, cursor.done) == (str(people[1].pk), 2, False)
     assert len(verbs("retention.anonymised")) == 2
 
-    monkeypatch.setattr(erasure, "anonymise_user", real)
+    monkeypatch.setattr(erasure, "anonymise_users", real)
     result = run_on(date(2026, 1, 15), batch=2)
     assert (result.run_id, result.resumed) == (run.pk, True)
     assert erased() == people
@@ -743,6 +744,52 @@ def test_anonymising_follows_the_privacy_map(acme, alice, oscar):
     assert MarketingSuppression.objects.filter(email="oscar@example.com").exists()
     assert erasure.anonymise_user(oscar, reason="again") == {}
     assert len(verbs("user.anonymised")) == 1
+    assert verify().ok
+
+
+def test_anonymising_accounts_together_does_for_each_what_one_at_a_time_does(acme, alice):
+    """Four people with the same kinds of rows: two anonymised one at a time, two in one batch (as
+    the retention job does); the same counts in their audit events, and nothing of theirs left."""
+    from tenderbox.notifications.models import AlertSubscription
+
+    def person(n):
+        user = make_user(f"p{n}@example.com", f"Person {n}")
+        invite_member(acme, f"P{n}@Example.com", Role.BIDDER, by=alice)  # to the address, in capitals
+        Membership.objects.create(user=user, organisation=acme, role=Role.BIDDER)
+        give_marketing_consent(user, source="sign-up")
+        send_email(
+            to=user.email,
+            subject="Hello",
+            template="privacy/email/marketing.txt",
+            context={"user": user, "body": "Hi", "unsubscribe": ""},
+            purpose="portal_service",
+        )
+        Message.objects.create(
+            to_email=user.email.upper(), subject="Before", body="-", purpose="portal_service"
+        )
+        AlertSubscription.objects.create(user=user, name="Parks", regions="TLE", keywords="parks")
+        record("test.seen", actor=user, request=RequestFactory().get("/", REMOTE_ADDR="203.0.113.5"))
+        return user
+
+    people = [person(n) for n in range(4)]
+    apart = [erasure.anonymise_user(u, reason="test") for u in people[:2]]
+    together = erasure.anonymise_users(people[2:], reason="test")
+    assert list(together.values()) == apart
+    assert apart[0]["deleted"] == {
+        "notifications.alertsubscription": 1,
+        "notifications.message": 3,  # the invitation, the email and the one sent to the address
+        "organisations.invitation": 1,
+        "organisations.membership": 1,
+        "privacy.consentrecord": 1,
+    }
+    assert apart[0]["audit_redacted"] >= 2  # the event above and the consent's
+    ids = [u.pk for u in people]
+    assert not Message.objects.filter(recipient_id__in=ids).exists()
+    assert not Message.objects.filter(to_email__icontains="@example.com").exists()
+    assert not Invitation.objects.filter(email__icontains="@example.com").exists()
+    assert not AuditEvent.objects.filter(actor_id__in=ids).exclude(personal_salt="").exists()
+    assert get_user_model().objects.filter(pk__in=ids, erased_at=None).count() == 0
+    assert erasure.anonymise_users(people, reason="again") == {}
     assert verify().ok
 
 

@@ -841,50 +841,63 @@ class UnusedAccounts(Policy):
         return Assessment(Outcome.APPLY, reasons=(told,), **base)
 
     def warn(self, obj, assessment, *, now) -> None:
-        from tenderbox.notifications.actions import send_email
+        self.warn_many([(obj, assessment)], now=now)
+
+    def warn_many(self, decided, *, now) -> None:
+        """Tell each person their unused account goes in `warn_days` days: the notice (made, or
+        moved to this moment of activity), the email and the audit event, for a batch at once."""
+        from tenderbox.notifications.actions import send_emails
         from tenderbox.privacy.models import RetentionNotice
 
-        user = obj
-        removal_on = max(assessment.due_on, timezone.localdate(now) + timedelta(days=self.rule.warn_days))
-        RetentionNotice.objects.update_or_create(
-            user=user,
-            defaults={
-                "activity_at": user.last_login or user.date_joined,
-                "warned_at": now,
-                "removal_on": removal_on,
-            },
+        sign_in_url = settings.SITE_URL + reverse("accounts:sign-in")
+        soonest = timezone.localdate(now) + timedelta(days=self.rule.warn_days)
+        told = [(user, max(assessment.due_on, soonest)) for user, assessment in decided]
+        RetentionNotice.objects.bulk_create(
+            [
+                RetentionNotice(
+                    user=user,
+                    activity_at=user.last_login or user.date_joined,
+                    warned_at=now,
+                    removal_on=removal_on,
+                )
+                for user, removal_on in told
+            ],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["activity_at", "warned_at", "removal_on"],
         )
-        send_email(
-            to=user.email,
-            user=user,
-            subject=f"Your Tenderbox account will be removed on {removal_on:%-d %B %Y}",
-            template="privacy/email/account_removal_warning.txt",
-            context={
-                "user": user,
-                "removal_on": removal_on,
-                "sign_in_url": settings.SITE_URL + reverse("accounts:sign-in"),
-            },
-            purpose="portal_service",
+        send_emails(
+            [
+                {
+                    "to": user.email,
+                    "user": user,
+                    "subject": f"Your Tenderbox account will be removed on {removal_on:%-d %B %Y}",
+                    "template": "privacy/email/account_removal_warning.txt",
+                    "context": {"user": user, "removal_on": removal_on, "sign_in_url": sign_in_url},
+                    "purpose": "portal_service",
+                }
+                for user, removal_on in told
+            ]
         )
-        record(
-            "retention.warned",
-            obj=user,
-            subject=user,
-            after={"rule": self.rule_key, "population": self.key, "removal_on": removal_on},
-        )
+        for user, removal_on in told:
+            record(
+                "retention.warned",
+                obj=user,
+                subject=user,
+                after={"rule": self.rule_key, "population": self.key, "removal_on": removal_on},
+            )
 
     def act(self, decided, *, now) -> None:
-        from tenderbox.privacy.erasure import anonymise_user, holdings_of
+        """Anonymise the accounts due and warn the ones to be told, a batch at a time; the accounts
+        are locked (load) and the audit events appended together (the engine)."""
+        from tenderbox.privacy import erasure
 
         due = [user for user, assessment in decided if assessment.outcome == Outcome.APPLY]
-        holdings = holdings_of(due) if due else {}  # the batch's accounts are locked (load)
-        for user, assessment in decided:
-            if assessment.outcome == Outcome.APPLY:
-                anonymise_user(
-                    user, reason=self.rule_key, verb="retention.anonymised", holdings=holdings[user.pk]
-                )
-            elif assessment.outcome == Outcome.WARN:
-                self.warn(user, assessment, now=now)
+        if due:
+            erasure.anonymise_users(due, reason=self.rule_key, verb="retention.anonymised", locked=True)
+        warn = [(user, assessment) for user, assessment in decided if assessment.outcome == Outcome.WARN]
+        if warn:
+            self.warn_many(warn, now=now)
 
     def apply(self, obj, assessment, *, now) -> None:
         from tenderbox.privacy.erasure import anonymise_user
