@@ -50,8 +50,10 @@ run: demo
 worker: migrate
 	$(BIN)/tenderbox worker
 
+# One worker a core (pytest-xdist); each test module stays on one worker, so its module-scoped
+# worlds are built once. Each worker has its own test database (test_<name>_gw0, _gw1, ...).
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 test-browser: setup
 	$(BIN)/pytest -q -m browser tests/browser

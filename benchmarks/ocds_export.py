@@ -57,6 +57,9 @@ def main() -> None:
     )
     parser.add_argument("--database-url", help="An already loaded database to export from, untouched.")
     parser.add_argument("--heap", action="store_true", help="With --database-url: the tracemalloc pass too.")
+    parser.add_argument(
+        "--output", type=Path, help="Keep the export here (for benchmarks/ocds_validate.py); else deleted."
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="tenderbox-bench-")
@@ -73,7 +76,7 @@ def main() -> None:
     from tenderbox.portal import demo
     from tenderbox.publishing import export, packages
 
-    path = Path(tmp) / "ocds.jsonl.gz"
+    path = args.output or Path(tmp) / "ocds.jsonl.gz"
     if not args.database_url:
         call_command("migrate", verbosity=0)
         started = time.monotonic()

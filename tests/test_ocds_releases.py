@@ -307,11 +307,16 @@ def test_transactions_come_from_the_registered_source_only(world):
     direct = world["direct"]
     assert [r["tag"] for r in releases(direct.reference)] == [["tender", "award", "contract"]]
 
-    def spend(contract):
-        if contract.pk == direct.pk:
-            yield sources.Transaction(
-                id="INV-7", date=datetime(2027, 2, 3, 9, tzinfo=UTC), amount=Decimal("8000.50")
-            )
+    def spend(contracts):
+        return {
+            c.pk: [
+                sources.Transaction(
+                    id="INV-7", date=datetime(2027, 2, 3, 9, tzinfo=UTC), amount=Decimal("8000.50")
+                )
+            ]
+            for c in contracts
+            if c.pk == direct.pk
+        }
 
     sources.register_transaction_source(spend)
     try:

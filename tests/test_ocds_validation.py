@@ -48,3 +48,27 @@ def test_the_demo_world_validates(db, offline, tmp_path):
     assert {ocid.split("-", 2)[2].split("-")[0] for _, ocid, _ in processes} == {"TBX", "FW", "CON"}
     assert_valid(validate(release_package, tmp_path))
     assert_valid(validate(record_package, tmp_path))
+
+
+def test_the_bulk_export_reads_a_chunk_at_a_time_not_a_process_or_a_payment_at_a_time(world):
+    """The export's queries grow with its chunks (packages.CHUNK processes of a kind), never with the
+    processes, contracts, payments or KPIs in a chunk: here every kind fits one chunk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenderbox.contracts.models import Contract
+    from tenderbox.spend.models import SpendRecord
+
+    def queries_and_releases():
+        with CaptureQueriesContext(connection) as queries:
+            made = [r for _, _, releases in packages.iter_processes() for r in releases]
+        return len(queries), len(made)
+
+    demo.generate_scale(20, seed=3, spend_per_procurement=2)
+    before = (Contract.objects.count(), SpendRecord.objects.count())
+    fewer, fewer_releases = queries_and_releases()
+    demo.generate_scale(60, seed=5, spend_per_procurement=6)
+    assert (Contract.objects.count(), SpendRecord.objects.count()) > before
+    more, more_releases = queries_and_releases()
+    assert more_releases > fewer_releases + 300
+    assert more == fewer

@@ -652,7 +652,8 @@ def start_further_competition(
 
 def _category_of(lot: FrameworkLot) -> str:
     """Works for construction codes (CPV division 45), goods for divisions 03-44 and 48, else services."""
-    code = lot.cpv_codes.order_by("code").values_list("code", flat=True).first() or ""
+    # The lot's first code, from its CPV codes as loaded (the bulk export prefetches them).
+    code = min((c.code for c in lot.cpv_codes.all()), default="")
     division = int(code[:2]) if code[:2].isdigit() else 99
     if division == 45:
         return Procurement.Category.WORKS

@@ -1,19 +1,23 @@
 """Which contracting processes are public, their releases, and OCDS release and record packages.
 
 Everything streams: `iter_processes` walks each kind in primary-key order with
-`iterator(chunk_size=…)` (prefetching per chunk), so memory stays flat however many there are.
+`iterator(chunk_size=…)` (prefetching per chunk), and reads the chunk's contracts' transactions and
+metrics from their sources at once (`sources.load`), so memory stays flat however many there are and
+the queries grow with the chunks, not the contracts.
 """
 
 import functools
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import ocdsmerge
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from tenderbox.publishing import releases as build
+from tenderbox.publishing import sources
 from tenderbox.publishing.schema import VERSION, extension_urls, merge_schema
 
 CHUNK = 200
@@ -33,6 +37,8 @@ def public_procurement_q() -> Q:
 
 def public_procurements():
     """The public procurements (`public_procurement_q`), with what their releases read."""
+    from tenderbox.contracts.models import Contract
+    from tenderbox.evaluation.models import Award
     from tenderbox.tenders.models import Procurement
 
     return (
@@ -44,17 +50,18 @@ def public_procurements():
             "framework__procurement",
             "framework_lot__framework__procurement",
         )
+        # One query a relation and chunk: the objects an award or a contract points to are joined
+        # rather than prefetched level by level (Django builds a queryset for every object of every
+        # prefetched level, which cost the export more than the queries). An award's procurement is
+        # the procurement itself (the prefetch sets it).
         .prefetch_related(
             "cpv_codes",
             "lots__cpv_codes",
             "amendments",
             "documents",
-            "awards__lot",
-            "awards__procurement",
-            "awards__version__response__supplier",
+            Prefetch("awards", queryset=Award.objects.select_related("lot", "version__response__supplier")),
+            Prefetch("contracts", queryset=Contract.objects.select_related("buyer", "supplier")),
             "contracts__changes",
-            "contracts__buyer",
-            "contracts__supplier",
             "framework__lots__cpv_codes",
             "framework__lots__appointments__supplier",
         )
@@ -92,14 +99,19 @@ class Kind:
     queryset: object
     build: object
     local_field: str
+    contracts: Callable  # the contracts whose implementation a process's releases show
+
+
+def _no_contracts(_obj) -> tuple:
+    return ()
 
 
 @functools.cache
 def kinds() -> tuple[Kind, ...]:
     return (
-        Kind("p", public_procurements, build.procurement_releases, "reference"),
-        Kind("f", public_frameworks, build.framework_releases, "reference"),
-        Kind("c", direct_awards, build.direct_award_releases, "reference"),
+        Kind("p", public_procurements, build.procurement_releases, "reference", lambda p: p.contracts.all()),
+        Kind("f", public_frameworks, build.framework_releases, "reference", _no_contracts),
+        Kind("c", direct_awards, build.direct_award_releases, "reference", lambda c: (c,)),
     )
 
 
@@ -114,10 +126,12 @@ def iter_processes(after: str = "") -> Iterator[tuple[str, str, list[dict]]]:
                 continue
             started = True
             queryset = queryset.filter(pk__gt=int(after_pk))
-        for obj in queryset.iterator(chunk_size=CHUNK):
-            made = kind.build(obj)
-            if made:
-                yield f"{kind.code}:{obj.pk}", made[0]["ocid"], made
+        for chunk in itertools.batched(queryset.iterator(chunk_size=CHUNK), CHUNK):
+            sources.load([contract for obj in chunk for contract in kind.contracts(obj)])
+            for obj in chunk:
+                made = kind.build(obj)
+                if made:
+                    yield f"{kind.code}:{obj.pk}", made[0]["ocid"], made
 
 
 def valid_cursor(value: str) -> bool:

@@ -13,6 +13,8 @@ ratings and written feedback: the rating belongs in the buyer's contract perform
 which Tenderbox does not publish, and the feedback may name the supplier's staff or a sole trader.
 """
 
+from django.db.models import Q
+
 from tenderbox.publishing.sources import Metric, Observation
 
 EACH = {
@@ -28,38 +30,55 @@ def _description(kpi) -> str:
     return f"{kpi.description.strip()} {how}" if kpi.description.strip() else how
 
 
-def kpi_metrics(contract):
-    """The contract's KPIs, oldest first, each with its reported values by period. A KPI set before
-    the contract was entered into (on its framework) applies from the contract's award."""
+def kpi_metrics(contracts) -> dict[int, list[Metric]]:
+    """For each contract, its KPIs, oldest first, each with its reported values by period: the
+    contract's own KPIs and, for a call-off, its framework's (`Kpi.objects.for_contract`). A KPI set
+    before the contract was entered into (on its framework) applies from the contract's award. Two
+    queries for all the contracts."""
     from tenderbox.performance.models import Kpi, KpiReport
 
-    kpis = list(Kpi.objects.for_contract(contract).order_by("created_at", "pk"))
+    ids = [c.pk for c in contracts]
+    frameworks = {c.framework_id for c in contracts if c.framework_id}
+    kpis = list(
+        Kpi.objects.filter(Q(contract_id__in=ids) | Q(framework_id__in=frameworks)).order_by(
+            "created_at", "pk"
+        )
+    )
     if not kpis:
-        return
+        return {}
     reports = {}
     for report in (
-        KpiReport.objects.filter(contract=contract)
-        .only("kpi_id", "period_start", "period_end", "value", "reported_at", "corrections")
+        KpiReport.objects.filter(contract_id__in=ids)
+        .only("contract_id", "kpi_id", "period_start", "period_end", "value", "reported_at", "corrections")
         .order_by("period_start", "pk")
     ):
-        reports.setdefault(report.kpi_id, []).append(report)
-    for kpi in kpis:
-        yield Metric(
-            id=f"kpi-{kpi.pk}",
-            title=kpi.name,
-            description=_description(kpi),
-            unit=kpi.unit,
-            target=kpi.target,
-            applies_from=max(kpi.created_at, contract.awarded_at),
-            observations=tuple(
-                Observation(
-                    id=report.period_start.isoformat(),
-                    starts_on=report.period_start,
-                    ends_on=report.period_end,
-                    measure=report.value,
-                    reported_at=report.reported_at,
-                    revision=report.corrections,
+        reports.setdefault((report.contract_id, report.kpi_id), []).append(report)
+    found = {}
+    for contract in contracts:
+        for kpi in kpis:
+            if kpi.contract_id != contract.pk and not (
+                contract.framework_id and kpi.framework_id == contract.framework_id
+            ):
+                continue
+            found.setdefault(contract.pk, []).append(
+                Metric(
+                    id=f"kpi-{kpi.pk}",
+                    title=kpi.name,
+                    description=_description(kpi),
+                    unit=kpi.unit,
+                    target=kpi.target,
+                    applies_from=max(kpi.created_at, contract.awarded_at),
+                    observations=tuple(
+                        Observation(
+                            id=report.period_start.isoformat(),
+                            starts_on=report.period_start,
+                            ends_on=report.period_end,
+                            measure=report.value,
+                            reported_at=report.reported_at,
+                            revision=report.corrections,
+                        )
+                        for report in reports.get((contract.pk, kpi.pk), ())
+                    ),
                 )
-                for report in reports.get(kpi.pk, ())
-            ),
-        )
+            )
+    return found

@@ -7,12 +7,14 @@ one that records KPIs (performance) registers a metric source:
     from tenderbox.publishing.sources import register_transaction_source
     register_transaction_source(my_transactions)
 
-A transaction source is a function taking a `contracts.Contract` and returning an iterable of
-`Transaction`, oldest first; a metric source returns an iterable of `Metric`. With no source
+A source takes many contracts at once (a list of `contracts.Contract`) and returns, for each contract
+that has any, keyed by the contract's primary key, its `Transaction`s (a metric source: its
+`Metric`s). The bulk export asks a chunk of contracts at a time (`load`), so a source costs one
+query a chunk rather than one a contract; a single release asks for one contract. With no source
 registered no contract has transactions or metrics, and no implementation release is published.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -64,8 +66,8 @@ class Metric:
     observations: tuple[Observation, ...] = ()
 
 
-TransactionSource = Callable[[object], Iterable[Transaction]]
-MetricSource = Callable[[object], Iterable[Metric]]
+TransactionSource = Callable[[Sequence], Mapping[int, Iterable[Transaction]]]
+MetricSource = Callable[[Sequence], Mapping[int, Iterable[Metric]]]
 
 _sources: list[TransactionSource] = []
 _metric_sources: list[MetricSource] = []
@@ -81,10 +83,32 @@ def unregister_transaction_source(source: TransactionSource) -> None:
         _sources.remove(source)
 
 
+# Where `load` keeps a contract's transactions and metrics: on the instance, which lives as long as
+# the export's chunk (or the one release) that read it.
+_LOADED = "_published_sources"
+
+
+def load(contracts: Sequence) -> None:
+    """Read every registered source's transactions and metrics for these contracts at once, and
+    keep them on each contract for `transactions_for` and `metrics_for`."""
+    contracts = [c for c in contracts if _LOADED not in c.__dict__]
+    if not contracts:
+        return
+    transactions = [source(contracts) for source in _sources]
+    metrics = [source(contracts) for source in _metric_sources]
+    for contract in contracts:
+        found = [t for by_contract in transactions for t in by_contract.get(contract.pk, ())]
+        measured = [m for by_contract in metrics for m in by_contract.get(contract.pk, ())]
+        contract.__dict__[_LOADED] = (
+            sorted(found, key=lambda t: (t.date, t.id)),
+            sorted(measured, key=lambda m: (m.applies_from, m.id)),
+        )
+
+
 def transactions_for(contract) -> list[Transaction]:
     """Every registered source's transactions for one contract, by date then id."""
-    found = [t for source in _sources for t in source(contract)]
-    return sorted(found, key=lambda t: (t.date, t.id))
+    load([contract])
+    return contract.__dict__[_LOADED][0]
 
 
 def register_metric_source(source: MetricSource) -> None:
@@ -99,5 +123,5 @@ def unregister_metric_source(source: MetricSource) -> None:
 
 def metrics_for(contract) -> list[Metric]:
     """Every registered source's metrics for one contract, by when they applied, then id."""
-    found = [m for source in _metric_sources for m in source(contract)]
-    return sorted(found, key=lambda m: (m.applies_from, m.id))
+    load([contract])
+    return contract.__dict__[_LOADED][1]
