@@ -93,3 +93,28 @@ def test_no_search_query_makes_the_page_fail(client, db, q, cpv, value_min):
     assert response.status_code in (200, 400)
     api = client.get("/api/v1/opportunities", {"q": q, "cpv": cpv})
     assert api.status_code in (200, 400, 422)
+
+
+def test_the_cpv_search_words_follow_the_codes_whoever_changes_them(three, ian):
+    parks, meals, roads = three
+    grounds = "cpv77 cpv773 cpv7731"  # 77310000-6, every draft's first code
+    assert type(parks).objects.get(pk=parks.pk).cpv_words == grounds
+    assert type(roads).objects.get(pk=roads.pk).cpv_words == (
+        f"cpv45 cpv452 cpv4523 cpv45233 cpv452331 cpv4523314 cpv45233141 {grounds}"  # 45233141-9 added
+    )
+    # The ORM's m2m, as the admin site or a data fix would change it, from either side.
+    roads.cpv_codes.remove(CpvCode.objects.get(code="45233141-9"))
+    assert type(roads).objects.get(pk=roads.pk).cpv_words == grounds
+    CpvCode.objects.get(code="55000000-0").procurements.add(roads)
+    assert type(roads).objects.get(pk=roads.pk).cpv_words == f"cpv55 {grounds}"
+
+
+def test_text_code_and_region_narrow_together_and_stop_words_match_nothing(client, three):
+    assert _titles(client, q="lunches", cpv="55000000-0", region="TLI") == ["School meals"]
+    assert _titles(client, q="lunches", cpv="55000000-0", region="TLE") == []
+    assert _titles(client, q="lunches", cpv="45000000-7") == []
+    assert _titles(client, q="roads", cpv="45200000-9", region="TLE") == ["Road resurfacing"]
+    # A text of stop words alone finds nothing, with a code or without.
+    assert _titles(client, q="the") == []
+    assert _titles(client, q="the", cpv="55000000-0") == []
+    assert client.get("/opportunities/", {"region": "T-E"}).status_code == 400  # not a region

@@ -446,7 +446,8 @@ class World:
 
     # Procurements -------------------------------------------------------------------------------
     def procurements(self) -> Iterator[Batch]:
-        from tenderbox.tenders.models import Procurement
+        from tenderbox.tenders.models import CpvCode, Procurement
+        from tenderbox.tenders.search import cpv_words
 
         m, rng, now = self.m, self.rng, self.now
         random, pick, between = self.random, self.pick, self.between
@@ -476,7 +477,10 @@ class World:
             "published_by_id",
             "closed_at",
             "next_transition_at",
+            "cpv_words",
         ]
+        # The search words of each code (tenders/search.py), as the m2m receiver would write them.
+        words = {code: cpv_words([CpvCode.prefix_of(code)]) for code, _ in self.codes}
         made = 0
         while made < self.shape.procurements:
             size = min(self.batch, self.shape.procurements - made)
@@ -533,6 +537,7 @@ class World:
                         user_id if published else None,
                         deadline if status == closed_status else None,
                         deadline if status == published_status else None,
+                        words[code],
                     )
                 )
                 cpvs.rows.append((cpv_pk, pk, code))

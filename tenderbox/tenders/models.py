@@ -121,6 +121,15 @@ class Procurement(models.Model):
     main_cpv = models.ForeignKey(
         CpvCode, on_delete=models.PROTECT, related_name="+", help_text="Main CPV code."
     )
+    # Kept by tenders/search.py from `cpv_codes` whenever they change (an m2m_changed receiver, so
+    # every path that sets codes keeps it): PostgreSQL's search index holds these words beside the
+    # text, so a CPV subtree and a text query are one GIN index scan (tenders/search.py).
+    cpv_words = models.TextField(
+        default="",
+        blank=True,
+        editable=False,
+        help_text="Search words for the CPV codes and every level above them, e.g. 'cpv45 cpv452'.",
+    )
     value_excl_vat = models.DecimalField(
         max_digits=14,
         decimal_places=2,

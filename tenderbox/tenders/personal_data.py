@@ -71,8 +71,8 @@ PERSONAL = [
 
 NOT_PERSONAL = {
     "tenders.CpvCode": "code description prefix",
-    "tenders.Procurement": "id buyer reference title description category cpv_codes main_cpv value_excl_vat "
-    "vat region regime procedure framework_lot light_touch urgent planned_notice price_method "
+    "tenders.Procurement": "id buyer reference title description category cpv_codes cpv_words main_cpv "
+    "value_excl_vat vat region regime procedure framework_lot light_touch urgent planned_notice price_method "
     "clarification_deadline "
     "submission_deadline expected_award_date contract_start contract_end status created_at published_at "
     "closed_at opened_at awarded_at standstill_ends_at contracted_at cancelled_at cancellation_reason "
