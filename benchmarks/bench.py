@@ -281,12 +281,22 @@ def main() -> None:
     parser.add_argument("--database-url", default=ADMIN_URL, help="A PostgreSQL server's admin database.")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database afterwards.")
     parser.add_argument(
+        "--existing",
+        metavar="NAME",
+        help="Measure a database already loaded (say kept by --keep) on the same server, as it is: "
+        "nothing is loaded, and it is not dropped.",
+    )
+    parser.add_argument(
         "--no-page-cache", action="store_true", help="Serve the public pages without the page cache."
     )
     args = parser.parse_args()
 
-    name = f"tenderbox_bench_{os.getpid()}"
-    database_url = create_database(args.database_url, name)
+    name = args.existing or f"tenderbox_bench_{os.getpid()}"
+    database_url = (
+        args.database_url.rsplit("/", 1)[0] + "/" + name
+        if args.existing
+        else create_database(args.database_url, name)
+    )
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tenderbox.settings")
     os.environ["DEBUG"] = "false"  # no query log growing with the run
@@ -295,9 +305,11 @@ def main() -> None:
 
     django.setup()
     rng = random.Random(2026)
-    print(f"Tenderbox benchmarks: size {args.size:,}, database {name}, {os.cpu_count()} cores")
+    size = "an existing database" if args.existing else f"size {args.size:,}"
+    print(f"Tenderbox benchmarks: {size}, database {name}, {os.cpu_count()} cores")
     try:
-        load(args.size)
+        if not args.existing:
+            load(args.size)
         bench_search_database(rng, args.requests)
         bench_query_counts()
         from django.db import connections
@@ -315,7 +327,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.existing:
             drop_database(args.database_url, name)
 
 
