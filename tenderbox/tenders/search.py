@@ -44,8 +44,9 @@ def cpv_prefix(code: str) -> str:
     return stripped if len(stripped) >= 2 else digits[:2]
 
 
-def search(query: SearchQuery):
-    now = timezone.now()
+def search(query: SearchQuery, now=None):
+    """The matching public procurements, ordered; open and closed as of `now` (the clock's by default)."""
+    now = now or timezone.now()
     qs = Procurement.objects.public().select_related("buyer", "main_cpv")
     if query.status == "open":
         qs = qs.filter(status=Procurement.Status.PUBLISHED, submission_deadline__gt=now)

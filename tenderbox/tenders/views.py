@@ -37,15 +37,23 @@ PAGE_SIZE = 20
 # show read in the request's first query (lib/pagecache.py, docs/decisions/0012-public-page-cache.md).
 def opportunity_search(request):
     form = SearchForm(request.GET or None)
-    results = search(form.query())
+    now = timezone.now()
+    results = search(form.query(), now=now)
     status = 400 if form.is_bound and form.errors else 200
-    if status != 200 or not pagecache.may_cache(request):
-        return _search_page(request, form, Paginator(results, PAGE_SIZE), status)
-    count, version = versions.search_version(results)
     paginator = Paginator(results, PAGE_SIZE)
-    paginator.count = count  # counted with the version: no second count
+    if status != 200 or not pagecache.may_cache(request):
+        return _search_page(request, form, paginator, status)
+    version = versions.search_version(results.db)
+    if version is None:
+        return _search_page(request, form, paginator, status)
     return pagecache.cached_page(
-        request, "search", version=version, render=lambda: _search_page(request, form, paginator, status)
+        request,
+        "search",
+        version=version,
+        # Results join or leave by the clock at the next deadline; counted only on a miss.
+        depends_on_times=lambda: [versions.next_search_deadline(now, results.db)],
+        as_of=now,
+        render=lambda: _search_page(request, form, paginator, status),
     )
 
 
