@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tenderbox.organisations.models import Organisation
+from tenderbox.portal import bulk, scale
 from tenderbox.portal.demo import generate_scale
 from tenderbox.tenders import actions
 from tenderbox.tenders.models import CpvCode, Procurement, SearchVersion
@@ -330,13 +331,35 @@ def test_writers_in_opposite_orders_do_not_deadlock_on_the_version(opportunity, 
     assert Organisation.objects.values_list("name", "town").get(pk=northshire.pk) == ("First", "Second")
 
 
+def triggers_enabled() -> set[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname, tgenabled FROM pg_trigger "
+            "WHERE tgname LIKE 'search_version_%%'"
+        )
+        return set(cursor.fetchall())
+
+
 @committing
-def test_the_scale_loader_raises_the_version_once_with_the_triggers_off():
+def test_the_scale_loader_raises_the_version_once_with_the_row_trigger_off(monkeypatch):
+    """The COPY load runs with the row trigger off in its own transaction, and raises the counter once."""
+    seen = set()
+    write = bulk.CopyWriter.write
+
+    def watched(self, rows):
+        seen.update(triggers_enabled())
+        write(self, rows)
+
+    monkeypatch.setattr(bulk.CopyWriter, "write", watched)
     before = SearchVersion.objects.get().value
     generate_scale(30)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT tgenabled FROM pg_trigger WHERE tgname LIKE 'search_version_%%'")
-        enabled = cursor.fetchall()
 
+    loaded = {model._meta.db_table for model in scale.loaded_models()} & SEARCH_TABLES
+    assert loaded == SEARCH_TABLES - {CpvCode._meta.db_table}  # the vocabulary is never loaded
+    assert seen == {
+        (table, name, "D" if table in loaded and name == "search_version_at_commit" else "O")
+        for table in SEARCH_TABLES
+        for name in ("search_version_at_commit", "search_version_at_truncate")
+    }
+    assert {enabled for _, _, enabled in triggers_enabled()} == {"O"}
     assert SearchVersion.objects.get().value == before + 1
-    assert enabled == [("O",)]
