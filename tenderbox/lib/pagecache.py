@@ -7,8 +7,10 @@ it is stored. Every insert and update writes a new row version, whatever wrote i
 admin site, a bulk update, SQL by hand), and no two versions of a row share both: a transaction
 never reuses the place of a row it replaced itself, and another transaction has another id. So a
 change is seen by the next request, and never by a request that read the page's version before the
-change committed. A page also stops being served at the first moment its content depends on the
-clock (a deadline): `valid_until`.
+change committed. The search page, which shows too many rows to read their versions on every
+request, reads instead one counter that database triggers raise at the commit of every write to the
+tables it shows (tenders/versions.py). A page also stops being served at the first moment its
+content depends on the clock (a deadline): `valid_until`.
 
 The cache is bypassed (the page is rendered as usual) when:
 - someone is signed in, or the request carries messages to show: the page is theirs alone;
@@ -64,13 +66,6 @@ def rows_version(table: str, where: str) -> str:
     return f"(SELECT md5(coalesce({versions}, '')) FROM {table} WHERE {where})"  # noqa: S608
 
 
-def summed_versions(table: str) -> tuple[str, str]:
-    """Two sums that change when any of many rows of `table` is written, for sets too large to digest:
-    of the rows' transaction ids (an insert or update by a later transaction adds a newer one) and of
-    a hash of where each is stored (a row written twice in one transaction moves)."""
-    return f"{table}.xmin::text::bigint", f"hashtext({table}.ctid::text)"
-
-
 def in_own_transaction() -> bool:
     """Inside a transaction that this request opened (a test case's own transaction counts as none,
     as for Django's durable atomic blocks: see the module's text)."""
@@ -109,18 +104,24 @@ def _key(name: str, request, version: str, variant: str) -> str:
     return f"page:{name}:{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
-def _earliest(times, now: float) -> float:
-    """The first of `times` (datetimes, None ignored) still to come, capped at the cache lifetime."""
+def _earliest(times, now: float, as_of: float | None = None) -> float:
+    """The first of `times` (datetimes, None ignored) after `as_of` (the moment the page was read for;
+    now by default), capped at the cache lifetime. When one came between `as_of` and now, the page is
+    already out of date: the result is not in the future, and the page is not stored."""
+    since = now if as_of is None else as_of
     limit = now + settings.PAGE_CACHE_SECONDS
-    future = [t.timestamp() for t in times if isinstance(t, datetime) and t.timestamp() > now]
+    future = [t.timestamp() for t in times if isinstance(t, datetime) and t.timestamp() > since]
     return min([limit, *future])
 
 
-def cached_page(request, name: str, *, version: str, render, depends_on_times=()):
+def cached_page(request, name: str, *, version: str, render, depends_on_times=(), as_of=None):
     """The page `render()` would return, from the cache when it holds this version of it.
 
     `version` is what the page shows, as read from the database in this request; `depends_on_times`
-    are moments from which the page would read differently (deadlines). Call only when `may_cache`.
+    are moments from which the page would read differently (deadlines), or a function that returns
+    them, called only when the page is rendered (a query a hit must not make); `as_of` (a datetime)
+    is the moment the page's queries decide open and closed by, when not the time of the call. Call
+    only when `may_cache`.
     """
     from tenderbox.jinja2 import layout_variant
 
@@ -129,8 +130,9 @@ def cached_page(request, name: str, *, version: str, render, depends_on_times=()
     entry = default_cache.get(key)
     if entry is not None and now < entry.valid_until:
         return _response(request, entry)
+    times = depends_on_times() if callable(depends_on_times) else depends_on_times
     response = render()
-    valid_until = _earliest(depends_on_times, now)
+    valid_until = _earliest(times, now, as_of.timestamp() if as_of else None)
     if _storable(request, response) and valid_until > now:
         nonce = str(get_nonce(request) or "").encode()
         body = response.content.replace(nonce, NONCE_PLACEHOLDER) if nonce else response.content

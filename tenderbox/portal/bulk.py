@@ -16,6 +16,9 @@ from django.db.models import Max
 
 from tenderbox.portal.scale import Rows
 
+# The row trigger that raises the search results' version at commit (tenders migration 0006).
+SEARCH_VERSION_TRIGGER = "search_version_at_commit"
+
 
 class OrmWriter:
     """`bulk_create` in batches: portable, and the reference the COPY writer must match."""
@@ -87,6 +90,7 @@ class CopyWriter(OrmWriter):
         self.rebuild_from = rebuild_from
         self._statements: dict[tuple, tuple[str, tuple]] = {}
         self._rebuilds: list[_Rebuild] = []
+        self._search_version_tables: list[str] = []
 
     def _tables(self, models) -> str:
         qn = connection.ops.quote_name
@@ -101,10 +105,36 @@ class CopyWriter(OrmWriter):
             # of queueing millions of checks for the commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            self._search_version_off(cursor, models)
             for model in models:
                 adding = (expected or {}).get(model._meta.label, 0)
                 if adding >= self.rebuild_from and adding >= model._base_manager.count():
                     self._rebuilds.append(self._drop(cursor, model._meta.db_table))
+
+    def _search_version_off(self, cursor, models) -> None:
+        """Turn off, for this load, the row trigger that raises the search results' version at commit
+        (tenders migration 0006): with checks immediate it would run once per row loaded, millions
+        of times, to raise the counter at the first row and hold its lock for the whole load. `finish`
+        raises it once, last, and turns the trigger on again. ALTER TABLE is transactional and takes
+        the lock `begin` already holds (SHARE ROW EXCLUSIVE: others may read, nobody may write), so no
+        other transaction ever sees the trigger off, and a failed load rolls it back on. Not
+        `session_replication_role = replica`: it needs a superuser, and it turns off the foreign
+        keys' triggers too, whose checks this load must keep."""
+        cursor.execute(
+            "SELECT tgrelid::regclass::text FROM pg_trigger "
+            "WHERE tgname = %s AND tgrelid = ANY(%s::regclass[])",
+            [SEARCH_VERSION_TRIGGER, [model._meta.db_table for model in models]],
+        )
+        self._search_version_tables = [table for (table,) in cursor.fetchall()]
+        for table in self._search_version_tables:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {SEARCH_VERSION_TRIGGER}")
+
+    def _search_version_on(self, cursor) -> None:
+        for table in self._search_version_tables:
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {SEARCH_VERSION_TRIGGER}")
+        if self._search_version_tables:
+            cursor.execute("SELECT tenders_search_version_raise()")
+        self._search_version_tables = []
 
     def _drop(self, cursor, table: str) -> _Rebuild:
         qn = connection.ops.quote_name
@@ -227,6 +257,7 @@ class CopyWriter(OrmWriter):
         with connection.cursor() as cursor:
             # Back to Django's way for the rest of an enclosing transaction: checks at the commit.
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            self._search_version_on(cursor)
             for model in models:
                 sequence = self._sequence(cursor, model)
                 if sequence:

@@ -550,3 +550,23 @@ class Clarification(models.Model):
     @property
     def is_published(self) -> bool:
         return self.answered_at is not None
+
+
+class SearchVersion(models.Model):
+    """The version of the public search results, for the page cache (lib/pagecache.py): one row, raised
+    by database triggers (migration 0006, PostgreSQL only) at the commit of every transaction that
+    writes to a table the search page reads (tenders/versions.py, SEARCH_TABLES). Nothing in Python
+    writes it, except the scale loader, which turns the triggers off for its own load and raises it
+    once (portal/bulk.py). On SQLite there are no triggers and no page cache: the row stays as made.
+    """
+
+    ONLY = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY, help_text="Always 1: one row.")
+    value = models.BigIntegerField(default=0, help_text="Raised by one at each commit that changed results.")
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="search_version_one_row")]
+
+    def __str__(self):
+        return f"search version {self.value}"

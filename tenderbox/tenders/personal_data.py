@@ -71,6 +71,7 @@ PERSONAL = [
 
 NOT_PERSONAL = {
     "tenders.CpvCode": "code description prefix",
+    "tenders.SearchVersion": "id value",
     "tenders.Procurement": "id buyer reference title description category cpv_codes cpv_words main_cpv "
     "value_excl_vat vat region regime procedure framework_lot light_touch urgent planned_notice price_method "
     "clarification_deadline "

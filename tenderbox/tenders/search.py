@@ -85,8 +85,9 @@ def cpv_codes_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_cpv_words(list(pk_set))
 
 
-def search(query: SearchQuery):
-    now = timezone.now()
+def search(query: SearchQuery, now=None):
+    """The matching public procurements, ordered; open and closed as of `now` (the clock's by default)."""
+    now = now or timezone.now()
     qs = Procurement.objects.public().select_related("buyer", "main_cpv")
     if query.status == "open":
         qs = qs.filter(status=Procurement.Status.PUBLISHED, submission_deadline__gt=now)

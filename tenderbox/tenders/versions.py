@@ -1,14 +1,17 @@
-"""What the public opportunity pages show, as row versions for the page cache (lib/pagecache.py).
+"""What the public opportunity pages show, as versions for the page cache (lib/pagecache.py): the
+opportunity page's from row versions, the search page's from a counter raised by database triggers.
 
 Each page's version covers every table its anonymous rendering reads (tests/test_page_cache.py checks
 the queries against these lists), so any insert, update or delete there gives the page a new version.
 PostgreSQL only: elsewhere there is no version and the pages are not cached.
 """
 
-from django.db.models import BigIntegerField, Count, Sum, TextField
+from datetime import datetime
+
+from django.db.models import BooleanField, Min, TextField
 from django.db.models.expressions import RawSQL
 
-from tenderbox.lib.pagecache import row_version, rows_version, summed_versions
+from tenderbox.lib.pagecache import row_version, rows_version
 from tenderbox.organisations.models import Organisation
 from tenderbox.tenders.models import (
     Amendment,
@@ -19,6 +22,7 @@ from tenderbox.tenders.models import (
     Lot,
     Notice,
     Procurement,
+    SearchVersion,
 )
 
 PROCUREMENT = Procurement._meta.db_table
@@ -31,7 +35,8 @@ OPPORTUNITY_CHILDREN = tuple(
 ) + (PROCUREMENT_CPV,)
 # Every table the opportunity page reads for someone not signed in.
 OPPORTUNITY_TABLES = frozenset({PROCUREMENT, ORGANISATION, CPV_CODE, *OPPORTUNITY_CHILDREN})
-# Every table the search page reads: the matching procurements and their buyers.
+# Every table the search page reads: the matching procurements, their buyers and CPV codes. Each has
+# the triggers of migration 0006 (tests/test_page_cache.py checks).
 SEARCH_TABLES = frozenset({PROCUREMENT, ORGANISATION, CPV_CODE, PROCUREMENT_CPV})
 
 
@@ -51,17 +56,38 @@ def opportunity_version() -> RawSQL:
     return RawSQL(f"concat_ws('/', {', '.join(parts)})", (), output_field=TextField())  # noqa: S611
 
 
-def search_version(results) -> tuple[int, str]:
-    """The number of search results and their version: sums over every matching procurement's row and
-    its buyer's, in the one query that counts them. A result that leaves or joins changes the count
-    or the sums: as the clock passes a deadline (the query has the request's `now`), or when a row is
-    written (a newer transaction id; a new place). The CPV codes a search matches on are fixed at
-    publication (tenders/actions.py: `add_cpv`, `remove_cpv` need a draft)."""
-    joined = results.order_by().filter(buyer__name__isnull=False)  # names are never null: the join
-    buyer = next(alias for alias, join in joined.query.alias_map.items() if join.table_name == ORGANISATION)
-    sums = {}
-    for name, table in (("rows", f'"{PROCUREMENT}"'), ("buyers", f'"{buyer}"')):
-        for n, sql in enumerate(summed_versions(table)):
-            sums[f"{name}{n}"] = Sum(RawSQL(sql, (), output_field=BigIntegerField()))  # noqa: S611
-    totals = joined.aggregate(count=Count("pk"), **sums)
-    return totals["count"], "/".join(str(totals[k] or 0) for k in ["count", *sums])
+def search_version(using: str = "default") -> str | None:
+    """The version of every search page, in one small query: the counter that database triggers raise
+    at the commit of each transaction that writes to SEARCH_TABLES (migration 0006 explains how), with
+    its row version, so a counter made again after a TRUNCATE never repeats an old version. Read first,
+    before the results: a page rendered after it shows that version or a newer one, never an older.
+
+    None, and the page must not be cached, when the row is missing, or this transaction has written
+    anything (`txid_current_if_assigned`): its own writes are not counted until it commits. Only a test
+    case's transaction does, as requests run outside transactions. Read from `using`, the database the
+    results are read from, so both see the same commits."""
+    row = (
+        SearchVersion.objects.using(using)
+        .filter(pk=SearchVersion.ONLY)
+        .annotate(
+            xmin=RawSQL("xmin::text", (), output_field=TextField()),
+            clean=RawSQL("txid_current_if_assigned() IS NULL", (), output_field=BooleanField()),
+        )
+        .values_list("value", "xmin", "clean")
+    )[:1]
+    for value, xmin, clean in row:
+        return f"{value}/{xmin}" if clean else None
+    return None
+
+
+def next_search_deadline(now: datetime, using: str = "default") -> datetime | None:
+    """The first submission deadline after `now` among the procurements any search may show (one
+    index lookup, made only when a search page is rendered): until then no result joins the closed
+    search or leaves the open one by the clock. Nothing else a result shows depends on the clock (its
+    status tag shows the stored status, which only a write changes)."""
+    return (
+        Procurement.objects.using(using)
+        .public()
+        .filter(submission_deadline__gt=now)
+        .aggregate(first=Min("submission_deadline"))["first"]
+    )

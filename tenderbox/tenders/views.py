@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import router
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from tenderbox.tenders.forms import (
     SearchForm,
     SelectionQuestionForm,
 )
-from tenderbox.tenders.models import CpvCode, Interest
+from tenderbox.tenders.models import CpvCode, Interest, Procurement
 from tenderbox.tenders.search import search
 
 PAGE_SIZE = 20
@@ -36,17 +37,31 @@ PAGE_SIZE = 20
 # Both pages are served from the page cache to people not signed in, under a version of what they
 # show read in the request's first query (lib/pagecache.py, docs/decisions/0012-public-page-cache.md).
 def opportunity_search(request):
-    form = SearchForm(request.GET or None)
-    results = search(form.query())
-    status = 400 if form.is_bound and form.errors else 200
-    if status != 200 or not pagecache.may_cache(request):
-        return _search_page(request, form, Paginator(results, PAGE_SIZE), status)
-    count, version = versions.search_version(results)
-    paginator = Paginator(results, PAGE_SIZE)
-    paginator.count = count  # counted with the version: no second count
+    # A hit is the version's one query and nothing else: the form is read and the search built only
+    # to render (an address whose form is invalid answers 400, which is never stored).
+    if not pagecache.may_cache(request):
+        return _search(request, timezone.now())
+    using = router.db_for_read(Procurement)  # the version and the results from the same database
+    version = versions.search_version(using)
+    if version is None:
+        return _search(request, timezone.now())
+    now = timezone.now()
     return pagecache.cached_page(
-        request, "search", version=version, render=lambda: _search_page(request, form, paginator, status)
+        request,
+        "search",
+        version=version,
+        # Results join or leave by the clock at the next deadline; looked up only on a miss.
+        depends_on_times=lambda: [versions.next_search_deadline(now, using)],
+        as_of=now,
+        render=lambda: _search(request, now),
     )
+
+
+def _search(request, now):
+    form = SearchForm(request.GET or None)
+    status = 400 if form.is_bound and form.errors else 200
+    paginator = Paginator(search(form.query(), now=now), PAGE_SIZE)
+    return _search_page(request, form, paginator, status)
 
 
 def _search_page(request, form, paginator, status):
