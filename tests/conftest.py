@@ -20,7 +20,12 @@ from tenderbox.organisations.models import Membership, Organisation, Role
 # Contract-portal personas (Fiona at Crown Purchasing, Sam at Southvale, Dev at Delta) and frameworks;
 # the performance tests' framework and call-offs (Yasmin at Yorkshire Purchasing, Stella at Southmoor);
 # the published world of the OCDS tests.
-pytest_plugins = ["tests.framework_fixtures", "tests.performance_fixtures", "tests.ocds_fixtures"]
+pytest_plugins = [
+    "tests.framework_fixtures",
+    "tests.performance_fixtures",
+    "tests.ocds_fixtures",
+    "tests.page_cache_fixtures",
+]
 
 PASSWORD = "correct horse battery staple"
 TOTP_HEX = "3132333435363738393031323334353637383930"
