@@ -15,9 +15,14 @@ from tenderbox.performance import rules
 class KpiQuerySet(models.QuerySet):
     def for_contract(self, contract):
         """The KPIs that apply to a contract: its own and, for a call-off, its framework's."""
-        condition = models.Q(contract=contract)
-        if contract.framework_id:
-            condition |= models.Q(framework_id=contract.framework_id)
+        return self.for_contracts([contract])
+
+    def for_contracts(self, contracts):
+        """The KPIs that apply to any of these contracts (`Kpi.applies_to` says to which)."""
+        condition = models.Q(contract__in=[c.pk for c in contracts])
+        frameworks = {c.framework_id for c in contracts if c.framework_id}
+        if frameworks:
+            condition |= models.Q(framework_id__in=frameworks)
         return self.filter(condition)
 
 
@@ -83,6 +88,12 @@ class Kpi(models.Model):
 
     def __str__(self):
         return self.name
+
+    def applies_to(self, contract) -> bool:
+        """Whether this KPI applies to the contract: set on it, or on the framework it is called off."""
+        return self.contract_id == contract.pk or bool(
+            contract.framework_id and self.framework_id == contract.framework_id
+        )
 
     @property
     def scope_label(self) -> str:

@@ -13,8 +13,6 @@ ratings and written feedback: the rating belongs in the buyer's contract perform
 which Tenderbox does not publish, and the feedback may name the supplier's staff or a sole trader.
 """
 
-from django.db.models import Q
-
 from tenderbox.publishing.sources import Metric, Observation
 
 EACH = {
@@ -38,12 +36,7 @@ def kpi_metrics(contracts) -> dict[int, list[Metric]]:
     from tenderbox.performance.models import Kpi, KpiReport
 
     ids = [c.pk for c in contracts]
-    frameworks = {c.framework_id for c in contracts if c.framework_id}
-    kpis = list(
-        Kpi.objects.filter(Q(contract_id__in=ids) | Q(framework_id__in=frameworks)).order_by(
-            "created_at", "pk"
-        )
-    )
+    kpis = list(Kpi.objects.for_contracts(contracts).order_by("created_at", "pk"))
     if not kpis:
         return {}
     reports = {}
@@ -56,9 +49,7 @@ def kpi_metrics(contracts) -> dict[int, list[Metric]]:
     found = {}
     for contract in contracts:
         for kpi in kpis:
-            if kpi.contract_id != contract.pk and not (
-                contract.framework_id and kpi.framework_id == contract.framework_id
-            ):
+            if not kpi.applies_to(contract):
                 continue
             found.setdefault(contract.pk, []).append(
                 Metric(

@@ -21,7 +21,7 @@ from django.db.models import BooleanField, Exists, FloatField, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from tenderbox.tenders.models import Procurement
+from tenderbox.tenders.models import CpvCode, Procurement
 
 SORTS = {
     "closing": ("submission_deadline", "Closing soonest"),
@@ -47,9 +47,7 @@ class SearchQuery:
 
 
 def cpv_prefix(code: str) -> str:
-    digits = code.split("-")[0]
-    stripped = digits.rstrip("0")
-    return stripped if len(stripped) >= 2 else digits[:2]
+    return CpvCode.prefix_of(code)
 
 
 def cpv_words(prefixes: Iterable[str]) -> str:
