@@ -789,6 +789,12 @@ def test_anonymising_accounts_together_does_for_each_what_one_at_a_time_does(acm
     assert not Invitation.objects.filter(email__icontains="@example.com").exists()
     assert not AuditEvent.objects.filter(actor_id__in=ids).exclude(personal_salt="").exists()
     assert get_user_model().objects.filter(pk__in=ids, erased_at=None).count() == 0
+    # One statement wrote each account's own placeholder.
+    stored = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "email"))
+    assert stored == {u.pk: f"erased-{u.pk}@invalid.tenderbox" for u in people}
+    for user in people:
+        user.refresh_from_db()
+        assert (user.full_name, user.is_active, user.has_usable_password()) == ("Erased user", False, False)
     assert erasure.anonymise_users(people, reason="again") == {}
     assert verify().ok
 
