@@ -1,4 +1,5 @@
-"""Browser fixtures: one headless Debian chromium per session, a fresh context (cookies, storage) per test.
+"""Browser fixtures: one headless Debian chromium per session (per pytest-xdist worker: `make
+test-browser` runs one a core), a fresh context (cookies, storage) per test.
 
 Playwright is never asked to download a browser; it drives /usr/bin/chromium (`apt-get install chromium`),
 or the one CHROMIUM names. Pages run against pytest-django's `live_server`, which is transactional, so
