@@ -14,28 +14,59 @@ from tenderbox.organisations.models import Membership, Role
 from tenderbox.tenders import versions
 from tenderbox.tenders.actions import apply_clock
 from tenderbox.tenders.models import Clarification, Procurement
+from tenderbox.tenders.rules import clock_moves
 
 BUYER_ROLES = (Role.ADMIN, Role.BUYER)
 SUPPLIER_ROLES = (Role.ADMIN, Role.BIDDER)
 
 
-def get_public_procurement(reference: str, user=None, *, page_version: bool = False) -> Procurement:
+def get_public_procurement(reference: str, user=None) -> Procurement:
     """A published procurement by reference. A further competition is not advertised: it exists only
     for the calling authority's own members and the invited suppliers whose appointment is active;
-    for anyone else it is a 404, as if it did not exist. With `page_version`, read in the same query
-    the version of its public page as `page_version` (tenders/versions.py); a procurement that the
-    clock moves in this request comes back without it."""
+    for anyone else it is a 404, as if it did not exist."""
     procurements = Procurement.objects.exclude(status=Procurement.Status.DRAFT).select_related(
         "buyer", "main_cpv"
     )
-    if page_version:
-        procurements = procurements.annotate(page_version=versions.opportunity_version())
     procurement = procurements.filter(reference=reference).order_by().first()
     if procurement is None:
         raise Http404("No such opportunity.")
     if procurement.is_further_competition and not may_see_competition(user, procurement):
         raise Http404("No such opportunity.")
     return apply_clock(procurement)
+
+
+HEAD_FIELDS = (
+    "status",
+    "framework_lot_id",
+    "clarification_deadline",
+    "submission_deadline",
+    "next_transition_at",
+)
+
+
+def public_page_head(reference: str, now) -> dict | None:
+    """What the page cache needs to serve an advertised procurement's public page to anyone: the
+    version of the page (tenders/versions.py) and the moments it reads differently from, in one
+    query of one row and no models built (a hit is this and a cache read). None when only the full
+    read (`get_public_procurement`) may decide: no such published procurement, a further
+    competition (never public), or one the clock moves now."""
+    head = (
+        Procurement.objects.exclude(status=Procurement.Status.DRAFT)
+        .filter(reference=reference)
+        .annotate(page_version=versions.opportunity_version())
+        .values(*HEAD_FIELDS, "page_version")
+        .order_by()
+        .first()
+    )
+    if head is None or head["framework_lot_id"] is not None:
+        return None
+    moves = clock_moves(
+        status=head["status"],
+        submission_deadline=head["submission_deadline"],
+        next_transition_at=head["next_transition_at"],
+        now=now,
+    )
+    return None if moves else head
 
 
 def may_see_competition(user, procurement: Procurement) -> bool:

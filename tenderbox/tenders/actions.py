@@ -467,13 +467,12 @@ def apply_clock(procurement: Procurement, now=None) -> Procurement:
     record the end of standstill. Idempotent and safe beside the scheduler: the row is locked and its
     state checked again."""
     now = now or timezone.now()
-    due = procurement.next_transition_at is not None and now >= procurement.next_transition_at
-    closing = (
-        procurement.status == Procurement.Status.PUBLISHED
-        and procurement.submission_deadline is not None
-        and now >= procurement.submission_deadline
-    )
-    if not (closing or (due and procurement.status == Procurement.Status.AWARDED)):
+    if not rules.clock_moves(
+        status=procurement.status,
+        submission_deadline=procurement.submission_deadline,
+        next_transition_at=procurement.next_transition_at,
+        now=now,
+    ):
         return procurement
     with transaction.atomic():
         locked = Procurement.objects.select_for_update().get(pk=procurement.pk)

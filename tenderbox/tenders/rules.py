@@ -214,3 +214,11 @@ def check_weights(weights: list[int]) -> list[Problem]:
             Problem("criteria", f"The award criteria weights add up to {total}%: they must add up to 100%.")
         ]
     return []
+
+
+def clock_moves(*, status: str, submission_deadline, next_transition_at, now: datetime) -> bool:
+    """Whether the clock moves a procurement now: a published one closes once its submission deadline
+    has passed; an awarded one records the end of its standstill once it is due (PA23 s.51)."""
+    closing = status == "published" and submission_deadline is not None and now >= submission_deadline
+    due = status == "awarded" and next_transition_at is not None and now >= next_transition_at
+    return closing or due

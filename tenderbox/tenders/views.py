@@ -77,22 +77,27 @@ def _search_page(request, form, paginator, status):
 
 
 def opportunity(request, reference):
-    if not pagecache.may_cache(request):
+    def page():
         return _opportunity_page(request, access.get_public_procurement(reference, request.user))
-    procurement = access.get_public_procurement(reference, request.user, page_version=True)
-    if not hasattr(procurement, "page_version"):  # the clock moved it just now: its version is old
-        return _opportunity_page(request, procurement)
+
+    if not pagecache.may_cache(request):
+        return page()
+    # A hit reads one row's version and the cache, and builds no model; a miss reads the page after
+    # its version, so what it stores is that version or newer, never older.
+    head = access.public_page_head(reference, timezone.now())
+    if head is None:  # not found, never public, or the clock moves it now: the full read decides
+        return page()
     return pagecache.cached_page(
         request,
         "opportunity",
-        version=procurement.page_version,
+        version=head["page_version"],
         # The page reads differently once a deadline passes (Respond, Ask a question).
         depends_on_times=[
-            procurement.clarification_deadline,
-            procurement.submission_deadline,
-            procurement.next_transition_at,
+            head["clarification_deadline"],
+            head["submission_deadline"],
+            head["next_transition_at"],
         ],
-        render=lambda: _opportunity_page(request, procurement),
+        render=page,
     )
 
 
