@@ -156,6 +156,19 @@ def test_the_versions_cover_every_table_the_pages_read(client, opportunity, acme
     assert Procurement._meta.db_table in tables(search_queries)
 
 
+def test_the_database_function_is_the_one_versions_makes(db):
+    """Tenders migration 0008 froze the function's body: a table added beneath the page needs a new
+    migration, and this says so."""
+    from django.db import connection
+
+    from tenderbox.tenders import versions
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [versions.OPPORTUNITY_FUNCTION])
+        rows = cursor.fetchall()
+    assert rows == [(versions.opportunity_function_body(),)]
+
+
 def test_every_table_the_search_reads_raises_its_version_at_commit(db):
     """Migration 0006 made the triggers on these tables: a deferred row trigger and a TRUNCATE one."""
     migration = import_module("tenderbox.tenders.migrations.0007_search_version")
