@@ -27,6 +27,48 @@ pytest_plugins = [
     "tests.page_cache_fixtures",
 ]
 
+# A test that commits (transaction=True, live_server) ends with a flush that empties every table,
+# the rows the data migrations made among them. Django restores those (serialized_rollback) only at
+# the start of the next test that asks, and pytest-django's "transactional tests last" order does not
+# survive pytest-xdist handing whole files to workers: a later file's test on that worker would find
+# no CPV vocabulary. So after every such test the vocabulary is loaded again, as its migration does.
+_db_blocker = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_db_blocker(django_db_blocker):
+    global _db_blocker
+    _db_blocker = django_db_blocker
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def load_cpv_vocabulary() -> None:
+    """The CPV codes as tenders migration 0002 loads them, when a flush has emptied their table."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from tenderbox.tenders.models import CpvCode
+
+    if not CpvCode.objects.exists():
+        import_module("tenderbox.tenders.migrations.0002_load_cpv").load(django_apps, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield  # the test's fixtures are torn down here, the flush among them
+    if _db_blocker is not None and _commits(item):
+        with _db_blocker.unblock():
+            load_cpv_vocabulary()
+    return result
+
+
 PASSWORD = "correct horse battery staple"
 TOTP_HEX = "3132333435363738393031323334353637383930"
 

@@ -85,17 +85,3 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-@pytest.fixture(autouse=True)
-def cpv_vocabulary(transactional_db):
-    """The CPV vocabulary comes from a data migration, which each live-server test's flush empties:
-    load it again, as the migration does."""
-    from importlib import import_module
-
-    from django.apps import apps as django_apps
-
-    from tenderbox.tenders.models import CpvCode
-
-    if not CpvCode.objects.exists():
-        import_module("tenderbox.tenders.migrations.0002_load_cpv").load(django_apps, None)
