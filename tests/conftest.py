@@ -63,7 +63,8 @@ def load_cpv_vocabulary() -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield  # the test's fixtures are torn down here, the flush among them
-    if _db_blocker is not None and _commits(item):
+    # After the worker's last test the test database itself is gone with the session's fixtures.
+    if nextitem is not None and _db_blocker is not None and _commits(item):
         with _db_blocker.unblock():
             load_cpv_vocabulary()
     return result
