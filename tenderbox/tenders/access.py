@@ -38,13 +38,7 @@ def get_public_procurement(reference: str, user=None) -> Procurement:
     return apply_clock(procurement)
 
 
-HEAD_FIELDS = (
-    "status",
-    "framework_lot_id",
-    "clarification_deadline",
-    "submission_deadline",
-    "next_transition_at",
-)
+HEAD_FIELDS = ("status", "clarification_deadline", "submission_deadline", "next_transition_at")
 
 
 @functools.cache
@@ -52,7 +46,7 @@ def _head_sql(vendor: str) -> str:
     """The head's query, compiled by the ORM once a process: building it again for every hit cost
     as much as running it (1 ms of 2). Its parameters are (DRAFT, reference), in that order."""
     query = (
-        Procurement.objects.exclude(status=Procurement.Status.DRAFT)
+        Procurement.objects.public()  # a further competition is never public: the full read decides
         .filter(reference="")
         .annotate(page_version=versions.opportunity_version())
         .values(*HEAD_FIELDS, "page_version")
@@ -68,8 +62,8 @@ def public_page_head(reference: str, now) -> dict | None:
     """What the page cache needs to serve an advertised procurement's public page to anyone: the
     version of the page (tenders/versions.py) and the moments it reads differently from, in one
     query of one row and no models built (a hit is this and a cache read). None when only the full
-    read (`get_public_procurement`) may decide: no such published procurement, a further
-    competition (never public), or one the clock moves now."""
+    read (`get_public_procurement`) may decide: no such public procurement (`public()`: a further
+    competition is not, though its own suppliers may see it), or one the clock moves now."""
     db = connections[router.db_for_read(Procurement)]  # a replica when there is one, as the ORM reads
     with db.cursor() as cursor:
         cursor.execute(_head_sql(db.vendor), [Procurement.Status.DRAFT, reference])
@@ -77,8 +71,6 @@ def public_page_head(reference: str, now) -> dict | None:
     if row is None:
         return None
     head = dict(zip((*HEAD_FIELDS, "page_version"), row, strict=True))
-    if head["framework_lot_id"] is not None:
-        return None
     moves = clock_moves(
         status=head["status"],
         submission_deadline=head["submission_deadline"],
